@@ -1,0 +1,6 @@
+"""taosandbox: a live simulated Bittensor subnet to learn from by playing.
+
+This module imports nothing heavy: it runs on every submodule import.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The chain's arithmetic: emission, Yuma consensus, ledger and metagraph (numpy only)."""
