@@ -39,7 +39,7 @@ VALIDATOR_SETTINGS: dict[str, str] = {
     "top_k": "only the k best miners get weight: None or an integer between 1 and 256",
     "favoured": "uids a colluding validator favours: a tuple of integers",
     "share": "weight share a colluding validator gives its favoured uids, a number in [0, 1]",
-    "noise": "noisy validator's noise, relative to its largest weight, a number between 0 and 10",
+    "noise": "noisy validator's noise std relative to its largest weight, a number between 0 and 10",
 }
 """Validator settings accepted by ``add_validator`` and ``configure_validator``."""
 
@@ -495,7 +495,9 @@ class Market:
         if s == "noisy":
             if honest is None:
                 return None
-            noise = v.settings["noise"] * honest.max() * v.noise_rng.standard_normal(n)
+            noise = np.zeros(n)
+            m = min(n, self._n)  # uids the market has seen; the rest keep weight 0
+            noise[:m] = v.settings["noise"] * honest.max() * v.noise_rng.standard_normal(m)
             w = _normalise((honest + noise).clip(min=0.0))
             return honest if w is None else w
         # colluding
