@@ -108,8 +108,7 @@ class World:
                 sub.ledger.add_stake(nom.coldkey, hotkey, tao(amount))
         if player.register:
             hotkey = self._next_player_hotkey()
-            ledger.create_hotkey(player.coldkey, hotkey, sc.hyperparameters.default_take)
-            uid = sub.metagraph.append(hotkey, 0)
+            uid = sub.genesis_neuron(player.coldkey, hotkey, 0)
             if player.stake_tao:
                 ledger.free[player.coldkey] += tao(player.stake_tao)
                 ledger.total_issuance += tao(player.stake_tao)
@@ -136,9 +135,7 @@ class World:
             ledger.create_coldkey(coldkey, 0)
         ledger.free[coldkey] += tao(spec.balance_tao) + tao(spec.stake_tao)
         ledger.total_issuance += tao(spec.balance_tao) + tao(spec.stake_tao)
-        take = spec.take if spec.take is not None else sub.hp.default_take
-        ledger.create_hotkey(coldkey, hotkey, take)
-        uid = sub.metagraph.append(hotkey, spec.registered_block)
+        uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take)
         if spec.stake_tao:
             ledger.add_stake(coldkey, hotkey, tao(spec.stake_tao))
         self._add_agent(uid, hotkey, coldkey, spec.role, spec.strategy, model=spec.model,
@@ -417,8 +414,7 @@ class World:
             halving_index=emission.halving_index(ledger.total_issuance),
             next_halving_issuance_rao=emission.next_halving_threshold(ledger.total_issuance),
             blocks_to_next_halving=emission.blocks_to_next_halving(ledger.total_issuance),
-            pending_emission_rao=ledger.pending_emission
-            + sum(v + m for v, m in ledger.accrued.values()),
+            pending_emission_rao=ledger.pending_emission + ledger.accrued,
             recycled_rao=ledger.recycled, burn_rao=sub.burn,
             blocks_to_next_epoch=sub.blocks_to_next_epoch(),
             last_epoch_block=sub.last_epoch_block if sub.last_epoch is not None else None,
@@ -480,10 +476,11 @@ class World:
         h.update(repr((sub.block, sub.burn, sub.regs_this_interval, sub.last_epoch_block,
                        ledger.total_issuance, ledger.pending_emission, ledger.recycled,
                        sorted(ledger.free.items()), sorted(ledger.stake.items()),
-                       sorted(ledger.accrued.items()), sorted(ledger.take.items()),
+                       ledger.accrued, sorted(ledger.take.items()),
                        mg.hotkeys, sorted(mg.vacant), sub.hp)).encode())
         for array in (mg.registered_block[:n], mg.last_update[:n], mg.validator_permit[:n],
-                      mg.pruning_score[:n], mg.weights[:n, :n], mg.bonds[:n, :n], mg.emission[:n]):
+                      mg.pruning_score[:n], mg.weights[:n, :n], mg.bonds[:n, :n], mg.emission[:n],
+                      sub.accrued[:n]):
             h.update(np.ascontiguousarray(array).tobytes())
         h.update(self.market.state_digest())
         return h.hexdigest()

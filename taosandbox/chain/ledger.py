@@ -54,8 +54,9 @@ class Ledger:
         """hotkey -> coldkeys with stake on it."""
         self.pending_emission = 0
         """Minted, not yet distributed by an epoch (includes flooring dust carried over)."""
-        self.accrued: dict[str, list[int]] = {}
-        """hotkey -> [validator part, mining part] of epoch emission awaiting its drain (§5)."""
+        self.accrued = 0
+        """Epoch emission credited to hotkeys and awaiting their drains (§5); the per-hotkey split
+        lives with the subnet, by uid."""
         self.counted_stake: dict[tuple[str, str], int] = {}
         """Stake held at the hotkey's previous drain: stake added since then does not count (§5)."""
         self.recycled = 0
@@ -175,25 +176,31 @@ class Ledger:
         self.free[coldkey] = self.free.get(coldkey, 0) + amount
         self.earned[coldkey] += amount
 
-    def accrue(self, hotkey: str, validator_rao: int, mining_rao: int) -> None:
-        """Epoch emission credited to a hotkey, paid out at its drain (§5)."""
-        self._take_pending(validator_rao + mining_rao)
-        parts = self.accrued.setdefault(hotkey, [0, 0])
-        parts[0] += validator_rao
-        parts[1] += mining_rao
+    def accrue(self, amount: int) -> None:
+        """Epoch emission credited to hotkeys, to be paid out at their drains (§5)."""
+        self._take_pending(amount)
+        self.accrued += amount
+
+    def unaccrue(self, amount: int) -> None:
+        """Accrued emission nobody can receive goes back to the pending pot."""
+        if not 0 <= amount <= self.accrued:
+            raise ChainError("overdraw", f"cannot return {amount} rao of {self.accrued} accrued")
+        self.accrued -= amount
+        self.pending_emission += amount
 
     def _take_pending(self, amount: int) -> None:
         if amount < 0 or amount > self.pending_emission:
             raise ChainError("overdraw", f"cannot pay {amount} rao out of {self.pending_emission} pending")
         self.pending_emission -= amount
 
-    def drain(self, hotkey: str) -> Drain | None:
+    def drain(self, hotkey: str, validator: int, mining: int) -> Drain | None:
         """Pay a hotkey's accrued emission to its stakers, all of it restaked (§5, v1.2.5).
 
         Take = floor(V·take/65535) of the validator part V; V - take goes to every staker pro rata
         to the stake it held since the previous drain (owner included); the take, the mining part
         and the flooring dust go to the owner."""
-        parts = self.accrued.pop(hotkey, None)
+        if validator < 0 or mining < 0 or validator + mining > self.accrued:
+            raise ChainError("overdraw", f"cannot drain {validator + mining} rao of {self.accrued} accrued")
         owner = self.owner[hotkey]
         stakers = sorted(self.stakers.get(hotkey, ()))
         counted = {ck: min(self.stake_of(ck, hotkey), self.counted_stake.get((ck, hotkey), 0))
@@ -201,9 +208,9 @@ class Ledger:
         # Stake present now counts at the next drain.
         for ck in stakers:
             self.counted_stake[(ck, hotkey)] = self.stake_of(ck, hotkey)
-        if not parts or parts[0] + parts[1] == 0:
+        if validator + mining == 0:
             return None
-        validator, mining = parts
+        self.accrued -= validator + mining
         take = validator * self.take.get(hotkey, 0) // 65535
         rest = validator - take
         total = sum(counted.values())
@@ -229,7 +236,7 @@ class Ledger:
             sum(self.free.values())
             + sum(self.stake.values())
             + self.pending_emission
-            + sum(v + m for v, m in self.accrued.values())
+            + self.accrued
         )
         return self.total_issuance - held
 

@@ -37,7 +37,11 @@ class Subnet:
         self.last_adjustment_block = block
         self.last_epoch_block = block
         self.last_epoch: EpochResult | None = None
-        self._slots: dict[str, int] = {}
+        cap = self.metagraph.capacity
+        self.accrued = np.zeros((cap, 2), dtype=np.int64)
+        """Per uid: [validator part, mining part] of epoch emission awaiting the hotkey's drain (§5)."""
+        self.drain_slot = np.zeros(cap, dtype=np.int64)
+        """Per uid: the block residue mod (hotkey_emission_tempo + 1) at which its hotkey drains."""
         self.halvings: list[dict[str, int]] = []
         self.events: list[Event] = []
 
@@ -50,9 +54,9 @@ class Subnet:
         if hp.max_allowed_uids < self.metagraph.n:
             raise ChainError("bad_parameter",
                              f"max_allowed_uids cannot drop below the {self.metagraph.n} registered uids")
-        if hp.hotkey_emission_tempo != self.hp.hotkey_emission_tempo:
-            self._slots.clear()
         self.hp = hp
+        for uid in range(self.n):
+            self.drain_slot[uid] = drain_slot(self.metagraph.hotkeys[uid], hp.hotkey_emission_tempo + 1)
         self.burn = min(max(self.burn, hp.min_burn), hp.max_burn)
 
     # ------------------------------------------------------------------ queries
@@ -127,18 +131,22 @@ class Subnet:
         self._drain_due()
 
     def _drain_due(self) -> None:
-        period = self.hp.hotkey_emission_tempo + 1
-        residue = self.block % period
-        slots = self._slots
-        for hotkey in list(self.ledger.accrued):
-            slot = slots.get(hotkey)
-            if slot is None:
-                slot = slots[hotkey] = drain_slot(hotkey, period)
-            if slot == residue:
-                self._drain(hotkey)
+        n = self.n
+        residue = self.block % (self.hp.hotkey_emission_tempo + 1)
+        due = np.flatnonzero(self.drain_slot[:n] == residue)
+        for uid in due:
+            self._drain(int(uid))
 
-    def _drain(self, hotkey: str) -> None:
-        paid = self.ledger.drain(hotkey)
+    def _drain(self, uid: int) -> None:
+        validator, mining = (int(x) for x in self.accrued[uid])
+        if validator + mining == 0:
+            return
+        self.accrued[uid] = 0
+        hotkey = self.metagraph.hotkeys[uid]
+        if hotkey not in self.ledger.owner:  # a vacant uid: nobody to pay, back to the pot
+            self.ledger.unaccrue(validator + mining)
+            return
+        paid = self.ledger.drain(hotkey, validator, mining)
         if paid is not None:
             total = sum(paid.payouts.values())
             self._emit("drained", f"{hotkey} paid {format_tao(total)} to {len(paid.payouts)} staker(s)",
@@ -184,8 +192,9 @@ class Subnet:
         validator = np.asarray(result.validator_emission_u64, dtype=np.int64)
         mg.emission[:n] = server + validator
         mg.emission_total[:n] += server + validator
-        for uid in np.flatnonzero(server + validator):
-            ledger.accrue(mg.hotkeys[uid], int(validator[uid]), int(server[uid]))
+        ledger.accrue(int(server.sum() + validator.sum()))
+        self.accrued[:n, 0] += validator
+        self.accrued[:n, 1] += server
         for uid in changed:
             permit = bool(mg.validator_permit[uid])
             self._emit("permit_changed",
@@ -225,25 +234,37 @@ class Subnet:
         ledger.create_hotkey(coldkey, hotkey, hp.default_take)
         self.regs_this_block += 1
         self.regs_this_interval += 1
+        replaced = None
         if mg.vacant:
             uid = min(mg.vacant)
             mg.vacant.discard(uid)
+            self._retire(uid)
             mg.replace(uid, hotkey, self.block)
             mg.pruning_score[uid] = 0
-            replaced = None
         elif mg.n < hp.max_allowed_uids:
             uid = mg.append(hotkey, self.block)
-            replaced = None
         else:
             uid = mg.neuron_to_prune(self.block, hp.immunity_period)
             score = int(mg.pruning_score[uid])
+            self._retire(uid)
             replaced = mg.replace(uid, hotkey, self.block)
-            self._retire(replaced)
+        self.drain_slot[uid] = drain_slot(hotkey, hp.hotkey_emission_tempo + 1)
+        if replaced is not None:
             self._emit("pruned", f"uid {uid} ({replaced}) was pruned: lowest pruning score {score}",
                        uid=uid, hotkey=replaced, pruning_score=score, by=hotkey)
         self._emit("registered",
                    f"{hotkey} registered at uid {uid} for {format_tao(burn)} (burned: issuance fell)",
                    uid=uid, hotkey=hotkey, coldkey=coldkey, burn_rao=burn, replaced=replaced)
+        return uid
+
+    def genesis_neuron(self, coldkey: str, hotkey: str, registered_block: int = 0,
+                       take: int | None = None) -> int:
+        """A neuron that was already registered when the world begins (no burn, no event)."""
+        if self.n >= self.hp.max_allowed_uids:
+            raise ChainError("subnet_full", f"the scenario has more than {self.hp.max_allowed_uids} neurons")
+        self.ledger.create_hotkey(coldkey, hotkey, self.hp.default_take if take is None else take)
+        uid = self.metagraph.append(hotkey, registered_block)
+        self.drain_slot[uid] = drain_slot(hotkey, self.hp.hotkey_emission_tempo + 1)
         return uid
 
     def deregister(self, hotkey: str) -> int:
@@ -253,20 +274,20 @@ class Subnet:
         if uid is None:
             raise ChainError("not_registered", f"hotkey {hotkey} holds no uid")
         mg = self.metagraph
+        self._retire(uid)
         mg.weights[uid, :] = 0
         mg.last_update[uid] = 0
-        mg.replace(uid, f"(vacant {uid})", self.block - self.hp.immunity_period)
+        # Registered "now", so every weight that pointed at the old hotkey is outdated (§4.5).
+        mg.replace(uid, f"(vacant {uid})", self.block)
         mg.pruning_score[uid] = 0
         mg.vacant.add(uid)
-        self._retire(hotkey)
         self._emit("deregistered", f"{hotkey} gave up uid {uid}", uid=uid, hotkey=hotkey)
         return uid
 
-    def _retire(self, hotkey: str) -> None:
-        """A hotkey left the subnet: pay what it accrued, then return all stake on it (§6)."""
-        if hotkey in self.ledger.accrued:
-            self._drain(hotkey)
-        self.ledger.unstake_all(hotkey)
+    def _retire(self, uid: int) -> None:
+        """The hotkey at ``uid`` leaves: pay what it accrued, then return all stake on it (§6)."""
+        self._drain(uid)
+        self.ledger.unstake_all(self.metagraph.hotkeys[uid])
 
     def set_weights(self, hotkey: str, uids, values) -> None:
         uid = self.uid(hotkey)
