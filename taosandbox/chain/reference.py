@@ -131,7 +131,7 @@ def _compare(key: str, got: Any, want: Any, tol: dict, combined: np.ndarray) -> 
     if not ok:
         idx = np.unravel_index(int(np.nanargmax(np.where(np.isnan(diff), np.inf, diff))), diff.shape)
         at = ",".join(str(int(i)) for i in idx)
-        where = f"at [{at}] got {g[idx]!r}, expected {w[idx]!r}"
+        where = f"at [{at}] got {float(g[idx])!r}, expected {float(w[idx])!r}"
     return err, ok, where
 
 
