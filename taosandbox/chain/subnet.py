@@ -183,7 +183,14 @@ class Subnet:
         # §4.15 storage: permits for the next epoch, bonds as u16, metrics.
         changed = np.flatnonzero(result.new_validator_permit != mg.validator_permit[:n])
         mg.validator_permit[:n] = result.new_validator_permit
-        mg.bonds[:n, :n] = np.floor(np.asarray(result.bonds_stored) * 65535.0)
+        # Bonds are kept as the chain's u16 values, expressed as fractions of 65535 (Yuma 3 reads them
+        # as fractions; 2024 is scale-free). Rows with a new permit are written, rows that lost it are
+        # cleared, others stay as they were.
+        rows, stored = result.compact("bonds_stored")
+        written = result.new_validator_permit[rows]
+        mg.bonds[rows[written], :n] = np.floor(stored[written] * 65535.0) / 65535.0
+        cleared = rows[~written & inputs.validator_permit[rows]]
+        mg.bonds[cleared, :n] = 0.0
         for name in Metagraph.METRICS:
             # btcli's RANK column is the normalised rank, i.e. the incentive (§4.10).
             mg.metrics[name][:n] = getattr(result, "incentive" if name == "rank" else name)

@@ -127,6 +127,12 @@ class EpochResult:
             self._expanded[name] = full
         return full
 
+    def compact(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(matrix_rows, values)``: the rows of matrix ``name`` that may be non-zero, unexpanded."""
+        if name not in self._compact:
+            raise KeyError(f"no matrix {name!r}; one of {', '.join(MATRIX_NAMES)}")
+        return self.matrix_rows, self._compact[name]
+
     def row(self, name: str, i: int) -> np.ndarray:
         """Row i (what validator i holds towards every uid) of matrix ``name``."""
         if name not in self._compact:
