@@ -473,7 +473,7 @@ class World:
         sub, mg, ledger = self.subnet, self.subnet.metagraph, self.subnet.ledger
         n = mg.n
         h = hashlib.blake2b(digest_size=16)
-        h.update(repr((sub.block, sub.burn, sub.regs_this_interval, sub.last_epoch_block,
+        h.update(repr((sub.block, sub.burn, sub.regs_this_interval, sub.last_epoch_block, sub.carried_over,
                        ledger.total_issuance, ledger.pending_emission, ledger.recycled,
                        sorted(ledger.free.items()), sorted(ledger.stake.items()),
                        ledger.accrued, sorted(ledger.take.items()),

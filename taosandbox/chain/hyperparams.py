@@ -109,7 +109,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "max_allowed_validators": (1, 4096),
     "activity_cutoff": (1, None),
     "stake_threshold": (0, None),
-    "max_allowed_uids": (2, 4096),
+    "max_allowed_uids": (1, 4096),
     "immunity_period": (0, None),
     "burn": (0, None),
     "min_burn": (0, None),

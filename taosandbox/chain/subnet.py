@@ -37,6 +37,8 @@ class Subnet:
         self.last_adjustment_block = block
         self.last_epoch_block = block
         self.last_epoch: EpochResult | None = None
+        self.carried_over = 0
+        """Pending rao the last epoch could not distribute; the owner's cut is not taken twice."""
         cap = self.metagraph.capacity
         self.accrued = np.zeros((cap, 2), dtype=np.int64)
         """Per uid: [validator part, mining part] of epoch emission awaiting the hotkey's drain (§5)."""
@@ -156,13 +158,16 @@ class Subnet:
     # ------------------------------------------------------------------ epoch (§3, §4)
     def run_epoch(self) -> EpochResult | None:
         mg, ledger, n = self.metagraph, self.ledger, self.metagraph.n
-        pending = ledger.pending_emission
-        # §3 the subnet owner's cut, then the rest E goes through Yuma.
-        cut = pending * self.hp.subnet_owner_cut // 65535
+        # §3 the subnet owner's cut of what was minted since the last epoch, then the rest E goes
+        # through Yuma. Rao an epoch could not distribute (flooring dust, nobody to pay) is carried
+        # over to the next one without being cut twice.
+        fresh = ledger.pending_emission - self.carried_over
+        cut = fresh * self.hp.subnet_owner_cut // 65535
         if cut:
             ledger.pay_owner_cut(self.owner_coldkey, cut)
         previous_epoch_block, self.last_epoch_block = self.last_epoch_block, self.block
         if n == 0:
+            self.carried_over = ledger.pending_emission
             return None
         rao_emission = ledger.pending_emission
         owner_uid = None
@@ -200,6 +205,7 @@ class Subnet:
         mg.emission[:n] = server + validator
         mg.emission_total[:n] += server + validator
         ledger.accrue(int(server.sum() + validator.sum()))
+        self.carried_over = ledger.pending_emission
         self.accrued[:n, 0] += validator
         self.accrued[:n, 1] += server
         for uid in changed:
