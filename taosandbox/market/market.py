@@ -275,10 +275,10 @@ class Market:
         elif copy_of is not None:
             raise ValueError(f"copy_of is only for copycat miners, not {strategy!r}")
         checked = check_model(model, params, budget, self.kind) if strategy in MODEL_STRATEGIES else {}
+        rng = _generator(seed)
         self._grow(uid)
         if uid in self._miners:
             self._forget_miner(uid)
-        rng = _generator(seed)
         random_state = int(rng.integers(2**31 - 1))
         m = _Miner(
             uid=uid,
@@ -434,9 +434,9 @@ class Market:
         raw = dict(sample_size=sample_size, ema_alpha=ema_alpha, power=power, top_k=top_k,
                    favoured=favoured, share=share, noise=noise)
         settings = {k: _check_setting(k, v) for k, v in raw.items()}
+        rng = _generator(seed)
         if uid in self._validators:
             self._forget_validator(uid)
-        rng = _generator(seed)
         s1, s2 = rng.integers(2**63, size=2)
         slot = self._take_slot()
         self._validators[uid] = _Validator(
