@@ -37,9 +37,12 @@ class Subnet:
         self.last_adjustment_block = block
         self.last_epoch_block = block
         self.last_epoch: EpochResult | None = None
+        cap = self.metagraph.capacity
+        self.commits: list[tuple[int, int, str, np.ndarray]] = []
+        """Commit-reveal: (reveal block, uid, hotkey, u16 row) awaiting their reveal, oldest first."""
+        self.last_commit = np.zeros(cap, dtype=np.int64)
         self.carried_over = 0
         """Pending rao the last epoch could not distribute; the owner's cut is not taken twice."""
-        cap = self.metagraph.capacity
         self.accrued = np.zeros((cap, 2), dtype=np.int64)
         """Per uid: [validator part, mining part] of epoch emission awaiting the hotkey's drain (§5)."""
         self.drain_slot = np.zeros(cap, dtype=np.int64)
@@ -85,10 +88,25 @@ class Subnet:
 
     # ------------------------------------------------------------------ block step (§1)
     def step(self) -> None:
-        """Produce the next block: burn adjustment, emission, epoch when due, drains when due."""
+        """Produce the next block: burn adjustment, reveals, emission, epoch when due, drains."""
         self.block += 1
         self._adjust_burn()
+        if self.commits:
+            self._reveal_due()
         self._coinbase()
+
+    def _reveal_due(self) -> None:
+        """Commit-reveal: committed weights whose period has passed are stored and count from now."""
+        mg = self.metagraph
+        while self.commits and self.commits[0][0] <= self.block:
+            _, uid, hotkey, row = self.commits.pop(0)
+            if mg.hotkeys[uid] != hotkey:
+                continue  # the uid changed hands before the reveal
+            mg.weights[uid, :] = 0.0
+            mg.weights[uid, : len(row)] = row[: mg.n]
+            mg.last_update[uid] = self.block
+            self._emit("weights_set", f"uid {uid} revealed weights on {int((row > 0).sum())} uids",
+                       uid=uid, hotkey=hotkey, revealed=True)
 
     def _adjust_burn(self) -> None:
         """§6 burn adjustment every adjustment_interval blocks (burn-only registration)."""
@@ -307,11 +325,20 @@ class Subnet:
         if uid is None:
             raise ChainError("not_registered", f"hotkey {hotkey} holds no uid on this subnet")
         mg = self.metagraph
+        period = self.hp.commit_reveal_period
+        last = max(int(mg.last_update[uid]), int(self.last_commit[uid])) if period else int(mg.last_update[uid])
         row = check_weights(
             self.hp, uid=uid, n=mg.n, uids=list(uids), values=list(values),
-            stake=self.ledger.hotkey_stake.get(hotkey, 0), last_update=int(mg.last_update[uid]),
+            stake=self.ledger.hotkey_stake.get(hotkey, 0), last_update=last,
             permit=bool(mg.validator_permit[uid]), block=self.block,
         )
+        if period:
+            self.commits.append((self.block + period, uid, hotkey, row))
+            self.commits.sort(key=lambda c: c[0])  # stable: same-block reveals keep commit order
+            self.last_commit[uid] = self.block
+            self._emit("weights_set", f"uid {uid} committed weights (revealed in {period} blocks)",
+                       uid=uid, hotkey=hotkey, committed=True)
+            return
         mg.weights[uid, :] = 0.0
         mg.weights[uid, : mg.n] = row
         mg.last_update[uid] = self.block
