@@ -1,0 +1,86 @@
+"""Recording a game as it is played: checkpoints every N blocks, the world's action log, autosaves."""
+
+from __future__ import annotations
+
+import time
+import weakref
+from pathlib import Path
+from typing import Any
+
+from taosandbox.sessions.format import Header, session_text
+from taosandbox.sessions.store import atomic_write, new_autosave_path
+from taosandbox.sessions.worlds import make_header
+
+_RECORDERS: "weakref.WeakKeyDictionary[Any, SessionRecorder]" = weakref.WeakKeyDictionary()
+
+
+class SessionRecorder:
+    """Attach to a world at its start; ``save(path)`` writes the session so far at any moment.
+
+    With ``autosave=True`` it writes ``autosave_path`` (a new file in the autosave folder) every
+    ``autosave_blocks`` blocks or ``autosave_seconds`` of play when something new happened, and on
+    ``close()``. The player's actions come from ``world.action_log``, so nothing else has to call in.
+    """
+
+    def __init__(self, world: Any, *, level: Any = None, base_scenario: Any = None,
+                 overrides: dict[str, Any] | None = None, checkpoint_every: int = 100,
+                 autosave: bool = False, autosave_path: str | Path | None = None,
+                 autosave_blocks: int = 1000, autosave_seconds: float = 30.0, title: str = "",
+                 header: Header | None = None, checkpoints: list[tuple[int, str]] | None = None):
+        self.world = world
+        self.header = header or make_header(world, level=level, base_scenario=base_scenario,
+                                            overrides=overrides, checkpoint_every=checkpoint_every,
+                                            title=title)
+        self.every = self.header.checkpoint_every
+        self.checkpoints: list[tuple[int, str]] = list(checkpoints or [])
+        if not self.checkpoints and world.block == 0 and not world.action_log:
+            self.checkpoints.append((0, world.state_hash()))  # the world as built
+        self.autosave_path: Path | None = None
+        if autosave or autosave_path:
+            label = (self.header.level or {}).get("name") or (self.header.scenario or {}).get("name", "sandbox")
+            self.autosave_path = Path(autosave_path) if autosave_path else new_autosave_path(str(label))
+        self.autosave_blocks = autosave_blocks
+        self.autosave_seconds = autosave_seconds
+        self._saved_at = (world.block, len(world.action_log), time.monotonic())
+        self.notice: str | None = None
+        """Set by ``resume`` when only part of the file could be replayed."""
+        world.add_observer(self._on_block)
+        _RECORDERS[world] = self
+
+    @staticmethod
+    def of(world: Any) -> "SessionRecorder | None":
+        """The recorder attached to ``world``, if any (the app finds a resumed game's recorder here)."""
+        return _RECORDERS.get(world)
+
+    def _on_block(self, world: Any, _events: list) -> None:
+        block = world.block
+        if block % self.every == 0:
+            self.checkpoints.append((block, world.state_hash()))
+        if self.autosave_path is not None:
+            saved_block, saved_actions, saved_time = self._saved_at
+            changed = len(world.action_log) != saved_actions
+            if (block - saved_block >= self.autosave_blocks
+                    or (changed or block != saved_block) and time.monotonic() - saved_time >= self.autosave_seconds):
+                self.autosave()
+
+    def text(self) -> str:
+        world = self.world
+        return session_text(self.header, list(world.action_log), self.checkpoints,
+                            (world.block, world.state_hash()))
+
+    def save(self, path: str | Path) -> Path:
+        """Write the session so far to ``path`` (atomically)."""
+        path = Path(path)
+        atomic_write(path, self.text())
+        return path
+
+    def autosave(self) -> Path | None:
+        if self.autosave_path is None:
+            return None
+        self.save(self.autosave_path)
+        self._saved_at = (self.world.block, len(self.world.action_log), time.monotonic())
+        return self.autosave_path
+
+    def close(self) -> Path | None:
+        """Final autosave when the game ends (quit)."""
+        return self.autosave()

@@ -1,0 +1,159 @@
+"""From a world to a header, and from a header back to the same world.
+
+A header names the world either by level (name + hash of the level's source; the whole level inline
+when it comes from outside the package) or by an inline scenario (only the fields that differ from
+the defaults, so the file stays small and readable), plus the seed and every ``--set`` override.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import asdict, fields, is_dataclass, replace
+from typing import Any
+
+from taosandbox import __version__
+from taosandbox.scenario import Scenario, ScenarioError
+from taosandbox.sessions.format import Header, SessionError, hyperparameters_hash, short_hash
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    return short_hash(scenario.to_dict())
+
+
+# ------------------------------------------------------------------ compact scenarios
+def _compact(value: Any, default: Any) -> Any:
+    """The parts of a dataclass value that differ from ``default`` (plain data)."""
+    if is_dataclass(value) and type(value) is type(default):
+        out = {}
+        for f in fields(value):
+            v, d = getattr(value, f.name), getattr(default, f.name)
+            if v != d:
+                out[f.name] = _compact(v, d)
+        return out
+    if isinstance(value, tuple) and value and all(is_dataclass(v) for v in value):
+        return [_compact(v, type(v)()) for v in value]
+    if is_dataclass(value):
+        return asdict(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def compact_scenario(scenario: Scenario) -> dict[str, Any]:
+    """Scenario data without the seed (the header has it) and without default values."""
+    from taosandbox.chain.hyperparams import SANDBOX
+
+    data = _compact(replace(scenario, hyperparameters=SANDBOX), Scenario())
+    data.pop("seed", None)
+    hp = _compact(scenario.hyperparameters, SANDBOX)
+    if hp:
+        data["hyperparameters"] = hp
+    try:
+        same = replace(Scenario.from_dict(data), seed=scenario.seed) == scenario
+    except ScenarioError:
+        same = False
+    if not same:  # something the compact form cannot express: keep every field
+        data = scenario.to_dict()
+        data.pop("seed", None)
+    return data
+
+
+# ------------------------------------------------------------------ levels
+def level_reference(level: Any) -> tuple[dict[str, Any], Scenario]:
+    """(the header's ``level`` entry, the level's scenario) for a level object or a level name/path.
+
+    Completed once ``taosandbox.levels`` is on main (``load_level(name_or_path) -> Level`` with
+    ``.name``, ``.scenario`` and a source hash)."""
+    raise SessionError("levels are not available in this version: the session stores the scenario inline")
+
+
+def level_scenario(entry: dict[str, Any]) -> Scenario:
+    """The scenario of the level a header names; SessionError if it is missing or has changed."""
+    raise SessionError(f"line 1: this session was played on level {entry.get('name')!r}, "
+                       f"but this version of taosandbox has no levels")
+
+
+def attach_level(world: Any, entry: dict[str, Any] | None) -> None:
+    """Give a rebuilt world the level's rules (its action checks), as the game did when recording."""
+    return None
+
+
+# ------------------------------------------------------------------ header <-> world
+def make_header(world: Any, *, level: Any = None, base_scenario: Scenario | dict | None = None,
+                overrides: dict[str, Any] | None = None, checkpoint_every: int = 100,
+                title: str = "") -> Header:
+    """The header for a session of ``world``.
+
+    ``level`` or ``base_scenario`` plus ``overrides`` say how the world was made; when they do not
+    rebuild exactly ``world.scenario`` (or are not given) the scenario is stored inline instead."""
+    scenario: Scenario = world.scenario
+    overrides = dict(overrides or {})
+    entry = None
+    base = None
+    if level is not None:
+        try:
+            entry, base = level_reference(level)
+        except SessionError:
+            entry, base = None, None
+    elif base_scenario is not None:
+        base = base_scenario if isinstance(base_scenario, Scenario) else Scenario.from_dict(base_scenario)
+    if base is not None:
+        try:
+            rebuilt = _apply(base, overrides, world.seed)
+        except ScenarioError:
+            rebuilt = None
+        if rebuilt != scenario:  # the caller's recipe is not what this world runs: store the world's
+            entry, base, overrides = None, None, {}
+    if base is None:
+        base, overrides = scenario, {}
+    hp = scenario.hyperparameters
+    return Header(
+        engine=__version__, mechanism=hp.mechanism, hyperparameters_hash=hyperparameters_hash(hp),
+        scenario_hash=scenario_hash(scenario), seed=int(world.seed), overrides=overrides,
+        checkpoint_every=int(checkpoint_every), level=entry,
+        scenario=None if entry else compact_scenario(base),
+        created=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), title=title,
+    )
+
+
+def _apply(base: Scenario, overrides: dict[str, Any], seed: int) -> Scenario:
+    scenario = base.with_overrides(overrides) if overrides else base
+    return replace(scenario, seed=seed)
+
+
+def scenario_of(header: Header) -> Scenario:
+    """Rebuild the scenario a header describes, checking it is the one that was played."""
+    if header.level is not None:
+        base = level_scenario(header.level)
+    else:
+        try:
+            base = Scenario.from_dict(header.scenario)
+        except ScenarioError as exc:
+            raise SessionError(f"line 1: the stored scenario is not valid here: {exc.problems[0]}") from None
+    try:
+        scenario = _apply(base, header.overrides, header.seed)
+    except ScenarioError as exc:
+        raise SessionError(f"line 1: override {exc.problems[0]}") from None
+    hp = scenario.hyperparameters
+    if hp.mechanism != header.mechanism or hyperparameters_hash(hp) != header.hyperparameters_hash:
+        raise SessionError(f"line 1: the rules changed since this session was saved (mechanism "
+                           f"{header.mechanism} -> {hp.mechanism}, hyperparameters "
+                           f"{header.hyperparameters_hash} -> {hyperparameters_hash(hp)})")
+    if scenario_hash(scenario) != header.scenario_hash:
+        what = f"level {header.level['name']!r}" if header.level else "the stored scenario"
+        raise SessionError(f"line 1: {what} no longer builds the world that was played (scenario "
+                           f"{header.scenario_hash} -> {scenario_hash(scenario)}; a default changed?)")
+    return scenario
+
+
+def build_world(header: Header) -> Any:
+    """A fresh world at block 0, exactly as the recorded game started."""
+    from taosandbox.world import World
+
+    scenario = scenario_of(header)
+    try:
+        world = World(scenario)
+    except ValueError as exc:
+        raise SessionError(f"line 1: cannot build the world: {exc}") from None
+    attach_level(world, header.level)
+    return world
