@@ -23,12 +23,35 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a scenario field by dotted path, e.g. chain.total_issuance_tao=10499000")
     run.add_argument("--json", metavar="PATH|-", help="write the summary as JSON ('-' for stdout)")
     run.add_argument("--csv", metavar="DIR", help="write per-block CSV series into DIR")
+    run.add_argument("--record", metavar="FILE", help="record the run as a session file (replay it later)")
+    _add_session_commands(sub)
 
     check = sub.add_parser(
         "check-yuma", help="check the engine against Yuma reference cases (JSON files)"
     )
     check.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _add_session_commands(sub) -> None:
+    sessions = sub.add_parser("sessions", help="list, save, show or delete saved sessions")
+    what = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
+    what.add_parser("list", help="list named saves and autosaves (the default)")
+    show = what.add_parser("show", help="what a session holds: world, seed, blocks, actions, damage")
+    show.add_argument("name", metavar="NAME|FILE")
+    save = what.add_parser("save", help="keep a session under a name (default: the latest autosave)")
+    save.add_argument("name", metavar="NAME")
+    save.add_argument("--from", dest="source", metavar="NAME|FILE", help="the session to keep")
+    save.add_argument("--force", action="store_true", help="replace a save of that name")
+    delete = what.add_parser("delete", help="delete saves")
+    delete.add_argument("names", nargs="+", metavar="NAME|FILE")
+
+    replay = sub.add_parser("replay", help="replay a saved session: the viewer, or headless checks/exports")
+    replay.add_argument("file", metavar="FILE|NAME")
+    replay.add_argument("--verify", action="store_true",
+                        help="replay headless; exit 1 with the first diverging block if a checkpoint differs")
+    replay.add_argument("--json", metavar="PATH|-", help="write the run summary as JSON ('-' for stdout)")
+    replay.add_argument("--csv", metavar="DIR", help="write per-block CSV series into DIR")
 
 
 def _positive_int(text: str) -> int:
@@ -90,7 +113,19 @@ def _run(args: argparse.Namespace) -> int:
     except (ValueError, ChainError) as exc:
         print(f"taosandbox run: {exc}", file=sys.stderr)
         return 2
-    return run(world, args.blocks, json_path=args.json, csv_dir=args.csv)
+    recorder = None
+    if args.record:
+        from taosandbox.scenario import DEFAULT_SANDBOX
+        from taosandbox.sessions import SessionRecorder
+
+        # Written every 1000 blocks as it goes (atomically), and at the end.
+        recorder = SessionRecorder(world, level=args.level, overrides=parse_sets(args.sets),
+                                   base_scenario=None if args.level else DEFAULT_SANDBOX,
+                                   autosave_path=args.record, autosave_seconds=float("inf"))
+    code = run(world, args.blocks, json_path=args.json, csv_dir=args.csv)
+    if recorder is not None:
+        recorder.save(args.record)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,6 +140,18 @@ def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return _run(args)
+    if args.command == "sessions":
+        from taosandbox.sessions.commands import sessions_command
+
+        return sessions_command(args)
+    if args.command == "replay":
+        if args.verify or args.csv or args.json:
+            from taosandbox.sessions.commands import replay_command
+
+            return replay_command(args)
+        from taosandbox.tui.replay_app import run_replay
+
+        return run_replay(args.file)
     if args.command == "check-yuma":
         from taosandbox.chain.reference import check_files
 

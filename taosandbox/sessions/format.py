@@ -213,9 +213,13 @@ def parse_session(text: str, current_engine: str, path: str | None = None) -> Se
     complete = text.endswith("\n")
     if complete:
         lines.pop()  # the empty string after the final newline
-    head = _decode_line(lines[0], 1) if lines[0].lstrip().startswith("{") else None
-    if head is None or head.get("type") != "header":
+    try:
+        first = json.loads(lines[0])
+    except json.JSONDecodeError:
+        first = None
+    if not isinstance(first, dict) or first.get("type") != "header":
         raise SessionError("line 1: not a session header (is this a taosandbox session file?)")
+    head = _decode_line(lines[0], 1)
     session = Session(parse_header(head, current_engine), lines=1, path=path)
     last_block = 0
     for i, line in enumerate(lines[1:], start=2):

@@ -29,6 +29,8 @@ EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "epoch": ("epoch",),
 }
 """Kinds of event the viewer can jump to, and the event kinds each covers."""
+TIMELINE_GROUPS = ("action", "halving", "prune", "register", "drift")
+"""What the timeline shows by default (an epoch runs every block in the sandbox: too many to list)."""
 
 MAX_SNAPSHOTS = 128
 
@@ -202,7 +204,7 @@ class Replay:
         """(block, group) for every event seen so far whose kind is in a group (``EVENT_GROUPS``).
 
         After ``run_to_end`` (as ``open_replay`` does) it covers the whole session."""
-        wanted = kinds or tuple(EVENT_GROUPS)
+        wanted = kinds or TIMELINE_GROUPS
         by_kind = {k: g for g in wanted for k in EVENT_GROUPS[g]}
         out = []
         for event in self._furthest_events:
