@@ -14,7 +14,8 @@ def _when(timestamp: float) -> str:
     return _dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
 
 
-def sessions_command(args: Any, stdout: IO[str] = sys.stdout, stderr: IO[str] = sys.stderr) -> int:
+def sessions_command(args: Any, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     what = args.sessions_command or "list"
     try:
         if what == "list":
@@ -84,8 +85,9 @@ def _show(name: str, stdout: IO[str]) -> int:
     return 0
 
 
-def replay_command(args: Any, stdout: IO[str] = sys.stdout, stderr: IO[str] = sys.stderr) -> int:
+def replay_command(args: Any, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """Headless: ``--verify`` / ``--csv`` / ``--json``. Exit 0 if every checkpoint matched, else 1."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     from taosandbox.sessions.replay import export, verify
 
     try:

@@ -53,7 +53,7 @@ class Replay:
     player saw it after acting. ``strict`` raises SessionError at the first diverging checkpoint."""
 
     def __init__(self, source: str | Path | Session, *, strict: bool = False,
-                 snapshot_seconds: float | None = 0.3):
+                 snapshot_seconds: float | None = 0.25):
         self.session = source if isinstance(source, Session) else load(source)
         self.strict = strict
         self.snapshot_seconds = snapshot_seconds
