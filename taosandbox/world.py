@@ -451,13 +451,11 @@ class World:
             for (c, hk), amount in sorted(ledger.stake.items()) if c == ck
         )
         mine = [a for a in self.agents.values() if a.is_player]
-        burned = sum(e.data.get("burn_rao", 0) for e in self.events
-                     if e.kind == "registered" and e.data.get("coldkey") == ck)
         return PlayerView(
             coldkey=ck, role=sc.player.role, free_rao=ledger.balance(ck),
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
-            earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=burned,
+            earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=int(self.extra.get("fees_paid", {}).get(ck, 0)),
             start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
         )
