@@ -321,7 +321,8 @@ def _miner_summary(uid: int, rao: float, voting: list[ReceivedWeight], above: li
         return f"{earned}: no validator with active stake gave it any weight."
     parts = [f"{earned}: {len(voting)} validator{'s' if len(voting) != 1 else ''} weighted it"]
     if above:
-        parts.append(f"{len(above)} of {len(voting)} scored it above consensus {consensus:.4f} and were clipped")
+        were = "was" if len(above) == 1 else "were"
+        parts.append(f"{len(above)} of {len(voting)} scored it above consensus {consensus:.4f} and {were} clipped")
     else:
         parts.append(f"none scored it above consensus {consensus:.4f}, so nothing was clipped")
     text = "; ".join(parts)
