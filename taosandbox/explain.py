@@ -143,8 +143,12 @@ class BondTerm:
     bond_delta: float | None
     """ΔB_ij = a_i W̃_ij, column-normalised; None when the mechanism has no such field."""
     bond: float
-    """The bond the dividends used: B*_ij (2024, column-normalised) or B_ij/Σ_k B_kj (Yuma 3)."""
+    """The bond the dividends used: B*_ij (2024, column-normalised) or a_i·B_ij/Σ_k B_kj (Yuma 3)."""
     incentive: float
+    weight_for_bonds: float | None = None
+    """Yuma 3 only: Wb_ij = W̄ + β(W̃ − W̄), what the bond moves towards."""
+    bond_stored: float | None = None
+    """Yuma 3 only: the per-pair bond B_ij in [0, 1] after this epoch's update."""
 
     @property
     def term(self) -> float:
@@ -287,10 +291,9 @@ def explain_miner(
         raw_ranks = np.zeros(n)
     rank_raw = float(raw_ranks[uid])
     rank_raw_total = float(raw_ranks.sum())
-    # Yuma 3 no longer computes rank or trust (§11): shown as "not used" whatever the result holds.
-    yuma3 = mechanism.startswith("yuma3")
-    rank = None if yuma3 else _value(result, "ranks", uid)
-    trust = None if yuma3 else _value(result, "trust", uid)
+    # Yuma 3's chain no longer uses rank or trust (§11); the engine still reports them for display.
+    rank = _value(result, "ranks", uid)
+    trust = _value(result, "trust", uid)
     incentive = _value(result, "incentive", uid, default=0.0)
     denominator = emission_share_denominator(result)
     share = _value(result, "normalized_server_emission", uid,
@@ -363,23 +366,8 @@ def explain_validator(
     weighted.sort(key=lambda j: (-row[j], j))
     weights_all = [WeightVsConsensus(j, float(row[j]), float(consensus[j]), float(row_clipped[j])) for j in weighted]
 
-    bond_delta = _matrix(result, "bonds_delta")
-    bonds = _matrix(result, "bonds_ema_col_normalized")
     a_i = float(active_stake[uid])
-    yuma3_scale = 1.0
-    if bonds is None:
-        # Yuma 3 (§11): per-pair bonds, column-normalised at dividend time and scaled by a_i.
-        stored = _matrix(result, "bonds_stored")
-        if stored is not None:
-            sums = stored.sum(axis=0)
-            bonds = np.divide(stored, sums, out=np.zeros_like(stored), where=sums > 0)
-            yuma3_scale = a_i
-    bond_row = bonds[uid] if bonds is not None else np.zeros(n)
-    terms_all = [
-        BondTerm(j, None if bond_delta is None else float(bond_delta[uid, j]), float(bond_row[j]) * yuma3_scale,
-                 float(incentive[j]))
-        for j in range(n) if bond_row[j] > 0 or (bond_delta is not None and bond_delta[uid, j] > 0)
-    ]
+    terms_all = _bond_terms(result, uid, a_i, incentive, yuma3=mechanism.startswith("yuma3"))
     terms_all.sort(key=lambda t: (-t.term, -t.bond, t.uid))
     dividends_raw = float(sum(t.term for t in terms_all))
 
@@ -412,6 +400,41 @@ def explain_validator(
         dividends_raw=dividends_raw, dividends=dividends, emission_share=share, emission_rao=rao,
         take=take, take_rao=take_rao, nominators_rao=nominators_rao, fallback=fallback, summary=summary,
     )
+
+
+def _bond_terms(result: Any, uid: int, a_i: float, incentive: np.ndarray, *, yuma3: bool) -> list[BondTerm]:
+    """Row ``uid``'s bonds, one term per miner it holds a bond (or a new bond) in.
+
+    2024 (§4.11–4.12): B*_ij is the EMA bond, column-normalised; ΔB_ij the instant bond.
+    Yuma 3 (§11): B_ij is per pair in [0, 1]; dividends use a_i · B_ij / Σ_k B_kj, and the engine's
+    ``bonds_delta`` holds the weights for bonds Wb_ij (there is no stake-weighted ΔB).
+    """
+    n = len(incentive)
+    delta = _matrix_row(result, "bonds_delta", uid, n)
+    normalized = _matrix_row(result, "bonds_ema_col_normalized", uid, n)
+    stored = _matrix_row(result, "bonds_stored", uid, n)
+    if normalized is None and stored is not None and yuma3:
+        # Results without the normalised matrix: normalise the stored bonds' columns here.
+        full = _matrix(result, "bonds_stored")
+        sums = full.sum(axis=0)
+        normalized = np.divide(full[uid], sums, out=np.zeros(n), where=sums > 0)
+    if normalized is None:
+        normalized = np.zeros(n)
+    scale = a_i if yuma3 else 1.0
+    terms = []
+    for j in range(n):
+        new = delta is not None and delta[j] > 0
+        if normalized[j] <= 0 and not new:
+            continue
+        terms.append(BondTerm(
+            uid=j,
+            bond_delta=None if yuma3 or delta is None else float(delta[j]),
+            bond=float(normalized[j]) * scale,
+            incentive=float(incentive[j]),
+            weight_for_bonds=float(delta[j]) if yuma3 and delta is not None else None,
+            bond_stored=float(stored[j]) if yuma3 and stored is not None else None,
+        ))
+    return terms
 
 
 def _validator_summary(uid: int, rao: float, a_i: float, s_i: float, permit: bool, weight_total: float,
@@ -487,6 +510,14 @@ def _check_uid(result: Any, uid: int) -> int:
     if not isinstance(uid, (int, np.integer)) or isinstance(uid, bool) or not 0 <= uid < n:
         raise ExplainError(f"uid {uid!r} is not in the last epoch (uids 0..{n - 1}).")
     return n
+
+
+def _matrix_row(result: Any, name: str, i: int, n: int) -> np.ndarray | None:
+    try:
+        return np.asarray(result.row(name, i), dtype=float)
+    except (AttributeError, KeyError, ValueError, TypeError):
+        full = _matrix(result, name)
+        return None if full is None else full[i]
 
 
 def _value(result: Any, name: str, uid: int, default: float | None = None) -> float | None:

@@ -97,3 +97,31 @@ async def test_no_epoch_yet():
         assert "No epoch has run yet" in _text(screen, "#explain-summary")
         await pilot.press("right")  # nothing to step through, nothing breaks
         assert "pick another uid" in _page(screen)
+
+
+def _reference_snapshot():
+    """The tiny_2v3m reference case run through the real engine, wrapped in a Snapshot."""
+    import json
+
+    from taosandbox.chain.reference import case_hyperparameters, case_inputs
+    from taosandbox.chain.yuma import run_epoch
+
+    case = json.loads((Path(__file__).resolve().parents[1] / "world" / "data" / "tiny_2v3m.json").read_text())["case"]
+    result = run_epoch(case_inputs(case["epochs"][0]["inputs"]), case_hyperparameters(case))
+    return snapshot(last_epoch=result)
+
+
+async def test_reference_case_consensus_page_shows_engine_numbers():
+    app = ExplainApp(_reference_snapshot(), 3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right", "right")
+        page = _page(app.screen)
+        assert "c_3 = 0.3000" in page and "◀ κ reached" in page
+
+
+def test_explain_screen_snapshot_tiny_2v3m(snap_compare):
+    assert snap_compare(ExplainApp(_reference_snapshot(), 3), press=["right", "right"], terminal_size=(120, 40))
+
+
+def test_explain_screen_snapshot_validator_dividends(snap_compare):
+    assert snap_compare(ExplainApp(_reference_snapshot(), 0), press=["right"] * 4, terminal_size=(120, 40))

@@ -173,3 +173,70 @@ def test_yuma3_marks_rank_and_trust_unused_and_scales_bonds_by_stake():
     assert [t.uid for t in walk.bond_terms] == [2]
     assert walk.bond_terms[0].bond_delta is None
     assert walk.bond_terms[0].bond == pytest.approx(0.6 * 0.5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Against the engine: the reference case tiny_2v3m run through run_epoch.
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from taosandbox.chain.reference import case_hyperparameters, case_inputs  # noqa: E402
+from taosandbox.chain.yuma import run_epoch  # noqa: E402
+
+_CASE = json.loads((Path(__file__).parent / "data" / "tiny_2v3m.json").read_text())
+_EXPECTED = _CASE["case"]["epochs"][0]["expected"]
+_ABS = _CASE["tolerance"]["normalized_vectors_abs"]
+_REL = _CASE["tolerance"]["rao_amounts_rel"]
+
+
+def _run(mechanism: str | None = None):
+    case = dict(_CASE["case"])
+    if mechanism:
+        case["mechanism"] = mechanism
+    hp = case_hyperparameters(case)
+    return run_epoch(case_inputs(case["epochs"][0]["inputs"]), hp), hp
+
+
+@pytest.mark.parametrize("j", [2, 3, 4])
+def test_miner_walkthrough_equals_reference_case(j):
+    result, hp = _run()
+    walk = explain_miner(result, j, kappa=hp.kappa_fraction)
+    w_bar = np.array(_EXPECTED["weights_masked_normalized"])
+    w_tilde = np.array(_EXPECTED["weights_clipped"])
+    assert walk.consensus == pytest.approx(_EXPECTED["consensus"][j], abs=_ABS)
+    assert [r.uid for r in walk.received] == [0, 1]
+    assert [r.cut for r in walk.received] == pytest.approx(list(w_bar[:2, j] - w_tilde[:2, j]), abs=_ABS)
+    assert walk.prerank == pytest.approx(_EXPECTED["preranks"][j], abs=_ABS)
+    assert walk.rank == pytest.approx(_EXPECTED["ranks"][j], abs=_ABS)
+    assert walk.trust == pytest.approx(_EXPECTED["trust"][j], abs=_ABS)
+    assert walk.incentive == pytest.approx(_EXPECTED["incentive"][j], abs=_ABS)
+    assert walk.emission_rao == pytest.approx(_EXPECTED["server_emission_rao"][j], rel=_REL)
+    assert walk.rank_raw / walk.rank_raw_total == pytest.approx(walk.incentive, abs=_ABS)
+    crossing = [r for r in walk.consensus_rows if r.crosses_kappa]
+    assert crossing[0].weight == pytest.approx(walk.consensus, abs=_ABS)
+
+
+@pytest.mark.parametrize("i", [0, 1])
+def test_validator_walkthrough_equals_reference_case(i):
+    result, hp = _run()
+    walk = explain_validator(result, i, kappa=hp.kappa_fraction, take_u16=11796)
+    w_bar = np.array(_EXPECTED["weights_masked_normalized"])
+    w_tilde = np.array(_EXPECTED["weights_clipped"])
+    assert walk.clipped_total == pytest.approx((w_bar[i] - w_tilde[i]).sum(), abs=_ABS)
+    assert walk.validator_trust == pytest.approx(_EXPECTED["validator_trust"][i], abs=_ABS)
+    assert walk.dividends_raw == pytest.approx(_EXPECTED["dividends"][i], abs=1e-6)  # Σ D = 1 here
+    assert walk.dividends == pytest.approx(_EXPECTED["dividends"][i], abs=_ABS)
+    assert walk.emission_rao == pytest.approx(_EXPECTED["validator_emission_rao"][i], rel=_REL)
+    assert {t.uid: t.bond for t in walk.bond_terms} == pytest.approx(
+        {j: _EXPECTED["bonds_ema_col_normalized"][i][j] for j in (2, 3, 4)}, abs=_ABS)
+    assert walk.ema_alpha == pytest.approx(_EXPECTED["ema_alpha"])
+
+
+def test_yuma3_walkthrough_dividend_terms_add_up_to_the_engines_dividends():
+    result, hp = _run("yuma3_2026")
+    raw = [explain_validator(result, i, kappa=hp.kappa_fraction).dividends_raw for i in (0, 1)]
+    assert np.array(raw) / sum(raw) == pytest.approx(result.dividends[:2], abs=1e-9)
+    walk = explain_validator(result, 0, kappa=hp.kappa_fraction)
+    assert walk.mechanism == "yuma3_2026"
+    assert all(t.bond_delta is None and t.weight_for_bonds is not None for t in walk.bond_terms)

@@ -124,6 +124,9 @@ Weights above consensus are cut down to it: being more generous than the majorit
     rank_terms = [f"{r.active_stake:.4f}×{r.clipped:.4f}" for r in received if r.active_stake > 0 and r.clipped > 0]
     if walk.trust is None:
         trust_text = f"Trust and the stored rank are **{NOT_USED}** (§11): incentive comes straight from R."
+    elif _yuma3(walk):
+        trust_text = (f"Trust = R_j / p_j = {walk.trust:.4f} and the stored rank {f4(walk.rank)} are shown for "
+                      f"comparison only: they are **{NOT_USED}** (§11); incentive comes straight from R.")
     else:
         trust_text = (f"**Trust** is the part of the prerank that survived clipping:\n\n"
                       f"*trust_j = R_j / p_j* = {walk.rank_raw:.4f} / {walk.prerank:.4f} = **{walk.trust:.4f}**\n\n"
@@ -252,14 +255,16 @@ def _alpha_text(alpha: object) -> str:
 def _bonds_body(walk: ValidatorWalkthrough) -> str:
     i = walk.uid
     if _yuma3(walk):
-        rows = [[str(t.uid), NOT_USED, f4(t.bond)] for t in walk.bond_terms]
+        rows = [[str(t.uid), f4(t.weight_for_bonds), f4(t.bond_stored), f4(t.bond)] for t in walk.bond_terms]
         return f"""\
 In Yuma 3 a bond is per (validator, miner) pair, in [0, 1], **not** stake-weighted: it moves towards
-the clipped weight by {_alpha_text(walk.ema_alpha)} each epoch.
+the validator's *weight for bonds* Wb (its clipped weight, with the bonds penalty β) by
+{_alpha_text(walk.ema_alpha)} each epoch. The stake-weighted instant bond ΔB is {NOT_USED}.
 
-*Bᵢⱼ ← (1 − α) Bᵢⱼ + α · Wbᵢⱼ*, ΔB is {NOT_USED}.
+*Wbᵢⱼ = W̄ᵢⱼ + β (W̃ᵢⱼ − W̄ᵢⱼ)*, *Bᵢⱼ ← (1 − α) Bᵢⱼ + α · Wbᵢⱼ*
 
-{_table(["miner", "ΔBᵢⱼ", "aᵢ · Bᵢⱼ / Σₖ Bₖⱼ"], rows, walk.bond_terms_more, "miners")}
+{_table(["miner", "Wbᵢⱼ", "Bᵢⱼ (stored)", "aᵢ · Bᵢⱼ / Σₖ Bₖⱼ"], rows, walk.bond_terms_more, "miners")}
+{"" if rows else f"Validator {i} holds no bonds."}
 """
     rows = [[str(t.uid), f4(t.bond_delta), f4(t.bond)] for t in walk.bond_terms]
     return f"""\
