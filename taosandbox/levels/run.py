@@ -69,8 +69,10 @@ class LevelRun:
         self.hints_shown += 1
         return self.level.hints[self.hints_shown - 1]
 
-    def check_action(self, action: Action, snapshot: Snapshot) -> str | None:
-        """Called by the world before applying ``action``: a reason to refuse it, or None."""
+    def check_action(self, action: Action, where: Any) -> str | None:
+        """Called by the world before applying ``action`` (with itself, or a Snapshot): a reason to refuse
+        it, or None. Answers are recorded here, so they count even if the world does not know them."""
+        snapshot = where if isinstance(where, Snapshot) else where.snapshot()
         if isinstance(action, Answer) or getattr(action, "kind", None) == "answer":
             return self.submit(Answer(getattr(action, "question_id", ""), getattr(action, "value", 0.0)),
                                snapshot.block)

@@ -87,7 +87,7 @@ def _convert(node: Node, path: str, lines: LineMap, ctor: SafeConstructor, depth
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise YamlProblem(key_node.start_mark.line + 1, "a field name must be plain text", path)
             if isinstance(key, bool):
-                key = str(key).lower()  # `yes:` / `on:` read as booleans; keep the name
+                key = key_node.value  # YAML 1.1 reads `on:` / `yes:` as booleans; keep the name as written
             key_path = join(path, str(key))
             if key in result:
                 raise YamlProblem(key_node.start_mark.line + 1, f"{key!s} appears twice", key_path)
