@@ -71,11 +71,16 @@ class Reader:
             self.bad(path, f"expected a mapping (name: value lines), got {show(data)}")
             return None
         allowed = list(allowed)
+        meant = set()  # a misspelt field is reported once, not also as a missing one
         for key in data:
             if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                meant.update(close)
                 self.bad(join(path, str(key)), f"unknown {what}{suggest(str(key), allowed)} "
                                                f"(expected one of {', '.join(allowed)})")
         for key in required:
+            if key in meant:
+                continue
             if key not in data or data[key] is None:
                 self.bad(join(path, key), "missing (this field is required)")
         return data
