@@ -75,6 +75,7 @@ FIELDS: dict[str, tuple[Callable[[NeuronRow, Snapshot], float], str]] = {
     "emission_tao": (lambda r, s: r.emission_rao / RAO_PER_TAO, "TAO received at the last epoch"),
     "earned_tao": (lambda r, s: r.emission_total_rao / RAO_PER_TAO, "TAO earned since registering"),
     "pruning_score": (lambda r, s: float(r.pruning_score), "pruning score (u16)"),
+    "updated": (lambda r, s: float(r.updated), "UPDATED: blocks since it last set weights"),
 }
 """Numbers an objective can read from a neuron (btcli's columns and a few derived ones)."""
 
