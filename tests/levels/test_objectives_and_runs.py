@@ -240,3 +240,15 @@ def test_arbitrary_text_never_raises_anything_but_level_error(text):
         parse_level(text, "gen.yaml")
     except LevelError as exc:
         assert all(line.startswith("gen.yaml") for line in exc.lines)
+
+
+def test_the_teachers_guide_documents_every_kind_field_and_quantity():
+    from pathlib import Path
+
+    from taosandbox.levels.constraints import PARAMS
+    from taosandbox.levels.objectives import KINDS
+    from taosandbox.levels.selectors import FIELDS, QUANTITIES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "levels.md").read_text()
+    for name in [*KINDS, *FIELDS, *QUANTITIES, *(p.name for p in PARAMS)]:
+        assert f"`{name}`" in doc, name
