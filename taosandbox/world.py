@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from taosandbox.actions import (Action, AddStake, Deregister, Register, RemoveStake, Retrain,
+from taosandbox.actions import (Action, AddStake, Answer, Deregister, Register, RemoveStake, Retrain,
                                 SetModel, SetScoring, SetTake, SetWeights)
 from taosandbox.chain import emission
 from taosandbox.chain.errors import ChainError
@@ -386,6 +386,10 @@ class World:
     def _do_remove_stake(self, action: RemoveStake) -> str:
         self.subnet.remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
         return f"Unstaked {action.amount_rao / 1e9:.4f} τ from {action.hotkey}"
+
+    def _do_answer(self, action: Answer) -> str:
+        # The level that asked checks the answer (it sees this action); the chain is not involved.
+        return f"You answered {action.question_id}: {action.value:g}"
 
     def _do_set_take(self, action: SetTake) -> str:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)

@@ -10,7 +10,7 @@ from typing import Any
 
 from taosandbox.actions import ACTION_TYPES, Action, action_from_dict
 from taosandbox.chain.units import RAO_PER_TAO
-from taosandbox.levels.answers import Answer
+from taosandbox.actions import Answer
 from taosandbox.levels.constraints import Constraints, read_constraints
 from taosandbox.levels.errors import LevelError, LevelProblem
 from taosandbox.levels.objectives import ObjectiveGroup, ObjectiveSpec, leaves, read_objectives

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from taosandbox.actions import Action
 from taosandbox.events import Event
-from taosandbox.levels.answers import Answer
+from taosandbox.actions import Answer
 from taosandbox.levels.level import Level
 from taosandbox.levels.objectives import FAILED, KINDS, PASSED, PENDING, Context, Objective, Verdict, combine
 from taosandbox.snapshot import Snapshot
