@@ -26,6 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record", metavar="FILE", help="record the run as a session file (replay it later)")
     _add_session_commands(sub)
 
+    levels = sub.add_parser("levels", help="list the levels (or check level files: levels check FILE...)")
+    levels_sub = levels.add_subparsers(dest="levels_command", metavar="SUBCOMMAND")
+    levels_check = levels_sub.add_parser("check", help="validate level files without playing them")
+    levels_check.add_argument("files", nargs="+", metavar="FILE")
+
     check = sub.add_parser(
         "check-yuma", help="check the engine against Yuma reference cases (JSON files)"
     )
@@ -85,9 +90,12 @@ def load_scenario(level: str | None, sets: list[str]):
     from taosandbox.scenario import DEFAULT_SANDBOX, Scenario, ScenarioError
 
     if level:
-        from taosandbox.levels import load_level
+        from taosandbox.levels import LevelError, load_level
 
-        scenario = load_level(level).scenario
+        try:
+            scenario = load_level(level).scenario
+        except LevelError as exc:
+            raise ValueError(str(exc)) from None
     else:
         scenario = Scenario.from_dict(DEFAULT_SANDBOX)
     overrides = parse_sets(sets)
@@ -121,7 +129,8 @@ def _run(args: argparse.Namespace) -> int:
         # Written every 1000 blocks as it goes (atomically), and at the end.
         recorder = SessionRecorder(world, level=args.level, overrides=parse_sets(args.sets),
                                    base_scenario=None if args.level else DEFAULT_SANDBOX,
-                                   autosave_path=args.record, autosave_seconds=float("inf"))
+                                   autosave_path=args.record, autosave_seconds=float("inf"),
+                                   level_rules=False)  # a headless run plays the world, not the lesson
     code = run(world, args.blocks, json_path=args.json, csv_dir=args.csv)
     if recorder is not None:
         recorder.save(args.record)
@@ -152,6 +161,12 @@ def _main(argv: list[str] | None) -> int:
         from taosandbox.tui.replay_app import run_replay
 
         return run_replay(args.file)
+    if args.command == "levels":
+        from taosandbox.levels.commands import check_command, levels_command
+
+        if args.levels_command == "check":
+            return check_command(args.files)
+        return levels_command()
     if args.command == "check-yuma":
         from taosandbox.chain.reference import check_files
 

@@ -10,11 +10,11 @@ from taosandbox.sessions.recorder import SessionRecorder
 from taosandbox.sessions.replay import EVENT_GROUPS, Divergence, Replay, VerifyResult, export, resume, verify
 from taosandbox.sessions.store import (SaveInfo, autosave_dir, delete_save, latest_autosave, list_saves, load,
                                        new_autosave_path, resolve, save_as, save_path, sessions_dir)
-from taosandbox.sessions.worlds import build_world, make_header
+from taosandbox.sessions.worlds import build_world, level_run_of, make_header
 
 __all__ = [
     "FORMAT", "Header", "Session", "SessionError", "SessionRecorder", "EVENT_GROUPS", "Divergence",
     "Replay", "VerifyResult", "export", "resume", "verify", "SaveInfo", "autosave_dir", "delete_save",
     "latest_autosave", "list_saves", "load", "new_autosave_path", "resolve", "save_as", "save_path",
-    "sessions_dir", "build_world", "make_header",
+    "sessions_dir", "build_world", "level_run_of", "make_header",
 ]

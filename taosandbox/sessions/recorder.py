@@ -26,11 +26,12 @@ class SessionRecorder:
                  overrides: dict[str, Any] | None = None, checkpoint_every: int = 100,
                  autosave: bool = False, autosave_path: str | Path | None = None,
                  autosave_blocks: int = 1000, autosave_seconds: float = 30.0, title: str = "",
-                 header: Header | None = None, checkpoints: list[tuple[int, str]] | None = None):
+                 header: Header | None = None, checkpoints: list[tuple[int, str]] | None = None,
+                 level_rules: bool = True):
         self.world = world
         self.header = header or make_header(world, level=level, base_scenario=base_scenario,
                                             overrides=overrides, checkpoint_every=checkpoint_every,
-                                            title=title)
+                                            title=title, level_rules=level_rules)
         self.every = self.header.checkpoint_every
         self.checkpoints: list[tuple[int, str]] = list(checkpoints or [])
         if not self.checkpoints and world.block == 0 and not world.action_log:

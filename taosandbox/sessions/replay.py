@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import bisect
 import copy
+import copyreg
+import io
 import pickle
 import time
+from types import MappingProxyType
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -33,6 +36,22 @@ TIMELINE_GROUPS = ("action", "halving", "prune", "register", "drift")
 """What the timeline shows by default (an epoch runs every block in the sandbox: too many to list)."""
 
 MAX_SNAPSHOTS = 128
+
+def _mapping_proxy(data: dict) -> MappingProxyType:
+    return MappingProxyType(data)
+
+
+_DISPATCH = copyreg.dispatch_table.copy()
+_DISPATCH[MappingProxyType] = lambda m: (_mapping_proxy, (dict(m),))
+"""Levels keep read-only mappings (objective parameters) that pickle does not know."""
+
+
+def _pickle_world(world: Any) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(world)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -174,14 +193,18 @@ class Replay:
         if self.snapshot_seconds is None:
             return
         world = self.world
+        state: Any = None
         if self._pickle:
             try:
-                state: Any = pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL)
+                state = _pickle_world(world)
             except (pickle.PicklingError, TypeError, AttributeError):
-                self._pickle = False  # e.g. a level's rule is a closure: fall back to deepcopy
+                self._pickle = False  # e.g. a rule attached as a closure: fall back to deepcopy
+        if state is None:
+            try:
                 state = copy.deepcopy(world)
-        else:
-            state = copy.deepcopy(world)
+            except (TypeError, AttributeError, copy.Error):
+                self.snapshot_seconds = None  # cannot copy this world: seeks replay from the start
+                return
         self._snapshots[world.block] = state
         bisect.insort(self._snapshot_blocks, world.block)
         self._since_snapshot = 0.0

@@ -8,7 +8,9 @@ the defaults, so the file stays small and readable), plus the seed and every ``-
 from __future__ import annotations
 
 import datetime as _dt
+import weakref
 from dataclasses import asdict, fields, is_dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from taosandbox import __version__
@@ -59,29 +61,73 @@ def compact_scenario(scenario: Scenario) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ levels
-def level_reference(level: Any) -> tuple[dict[str, Any], Scenario]:
-    """(the header's ``level`` entry, the level's scenario) for a level object or a level name/path.
+def _is_packaged(level: Any) -> bool:
+    from taosandbox.paths import levels_dir
 
-    Completed once ``taosandbox.levels`` is on main (``load_level(name_or_path) -> Level`` with
-    ``.name``, ``.scenario`` and a source hash)."""
-    raise SessionError("levels are not available in this version: the session stores the scenario inline")
-
-
-def level_scenario(entry: dict[str, Any]) -> Scenario:
-    """The scenario of the level a header names; SessionError if it is missing or has changed."""
-    raise SessionError(f"line 1: this session was played on level {entry.get('name')!r}, "
-                       f"but this version of taosandbox has no levels")
+    try:
+        return level.path is not None and Path(level.path).resolve().parent == levels_dir().resolve()
+    except OSError:
+        return False
 
 
-def attach_level(world: Any, entry: dict[str, Any] | None) -> None:
-    """Give a rebuilt world the level's rules (its action checks), as the game did when recording."""
-    return None
+def level_reference(level: Any, rules: bool = True) -> tuple[dict[str, Any], Scenario]:
+    """(the header's ``level`` entry, the level's scenario) for a ``Level`` or a level name/path.
+
+    A shipped level is named (and hashed, so a changed level is noticed); a level from anywhere
+    else is stored whole, so the session replays on another machine. ``rules``: whether the game
+    attached the level's objectives and constraints (a headless ``run --level`` does not)."""
+    from taosandbox.levels import LevelError, load_level
+
+    if isinstance(level, (str, Path)):
+        try:
+            level = load_level(level)
+        except LevelError as exc:
+            raise SessionError(str(exc)) from None
+    entry: dict[str, Any] = {"name": level.name, "hash": level.source_hash[:16], "rules": bool(rules)}
+    if not _is_packaged(level):
+        entry["inline"] = level.source
+    return entry, level.scenario
+
+
+def level_of(entry: dict[str, Any]) -> Any:
+    """The ``Level`` a header names; SessionError if it is missing or has changed since."""
+    from taosandbox.levels import LevelError, load_level, parse_level
+
+    name = entry.get("name")
+    try:
+        if isinstance(entry.get("inline"), str):
+            level = parse_level(entry["inline"], file=f"<level {name} stored in the session>")
+        else:
+            level = load_level(str(name))
+    except LevelError as exc:
+        raise SessionError(f"line 1: level {name!r}: {str(exc).splitlines()[0]}") from None
+    if level.source_hash[:16] != entry.get("hash"):
+        raise SessionError(f"line 1: level {name!r} changed since this session was saved (level hash "
+                           f"{entry.get('hash')}, now {level.source_hash[:16]})")
+    return level
+
+
+_LEVEL_RUNS: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+
+
+def attach_level(world: Any, level: Any) -> Any:
+    """Give a rebuilt world the level's rules (objectives, constraints), as the game did when recording."""
+    from taosandbox.levels import attach
+
+    run = attach(level, world)
+    _LEVEL_RUNS[world] = run
+    return run
+
+
+def level_run_of(world: Any) -> Any:
+    """The ``LevelRun`` a resumed or replayed world plays (score, objectives), or None."""
+    return _LEVEL_RUNS.get(world)
 
 
 # ------------------------------------------------------------------ header <-> world
 def make_header(world: Any, *, level: Any = None, base_scenario: Scenario | dict | None = None,
                 overrides: dict[str, Any] | None = None, checkpoint_every: int = 100,
-                title: str = "") -> Header:
+                title: str = "", level_rules: bool = True) -> Header:
     """The header for a session of ``world``.
 
     ``level`` or ``base_scenario`` plus ``overrides`` say how the world was made; when they do not
@@ -92,8 +138,8 @@ def make_header(world: Any, *, level: Any = None, base_scenario: Scenario | dict
     base = None
     if level is not None:
         try:
-            entry, base = level_reference(level)
-        except SessionError:
+            entry, base = level_reference(level, level_rules)
+        except SessionError:  # a level that cannot be read again: keep the world's scenario inline
             entry, base = None, None
     elif base_scenario is not None:
         base = base_scenario if isinstance(base_scenario, Scenario) else Scenario.from_dict(base_scenario)
@@ -121,10 +167,10 @@ def _apply(base: Scenario, overrides: dict[str, Any], seed: int) -> Scenario:
     return replace(scenario, seed=seed)
 
 
-def scenario_of(header: Header) -> Scenario:
+def scenario_of(header: Header, level: Any = None) -> Scenario:
     """Rebuild the scenario a header describes, checking it is the one that was played."""
     if header.level is not None:
-        base = level_scenario(header.level)
+        base = (level or level_of(header.level)).scenario
     else:
         try:
             base = Scenario.from_dict(header.scenario)
@@ -150,10 +196,12 @@ def build_world(header: Header) -> Any:
     """A fresh world at block 0, exactly as the recorded game started."""
     from taosandbox.world import World
 
-    scenario = scenario_of(header)
+    level = level_of(header.level) if header.level is not None else None
+    scenario = scenario_of(header, level)
     try:
         world = World(scenario)
     except ValueError as exc:
         raise SessionError(f"line 1: cannot build the world: {exc}") from None
-    attach_level(world, header.level)
+    if level is not None and header.level.get("rules", True):
+        attach_level(world, level)
     return world
