@@ -1,6 +1,5 @@
 """Shared fixtures: user folders in a temporary directory, and one small recorded game."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -34,7 +33,3 @@ def game(recorded, tmp_path):
     path = tmp_path / "game.jsonl"
     path.write_bytes(src.read_bytes())
     return path, facts
-
-
-def lines_of(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]

@@ -1,5 +1,6 @@
 """Small worlds and a recorded game for the session tests (fast: tiny pools, a few neurons)."""
 
+import json
 from pathlib import Path
 
 from taosandbox.actions import AddStake, Register, RemoveStake, SetModel
@@ -50,3 +51,20 @@ def record_game(path: Path, blocks: int = 400) -> dict:
     recorder.save(path)
     return {"final_hash": world.state_hash(), "final_block": world.block, "hashes": hashes,
             "checkpoints": list(recorder.checkpoints), "actions": list(world.action_log)}
+
+
+def lines_of(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def rewrite(path: Path, records: list[dict], fix_crc: bool = True) -> None:
+    """Write records back; ``fix_crc`` recomputes each checksum (a deliberate, careful edit)."""
+    from taosandbox.sessions.format import crc_of
+
+    out = []
+    for r in records:
+        if fix_crc:
+            r = dict(r)
+            r["crc"] = crc_of(r)
+        out.append(json.dumps(r, separators=(",", ":")))
+    path.write_text("\n".join(out) + "\n")

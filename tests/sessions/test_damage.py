@@ -8,18 +8,7 @@ import pytest
 from taosandbox.sessions import Replay, SessionError, SessionRecorder, load, resume, verify
 from taosandbox.sessions.format import crc_of, encode_record
 
-from conftest import lines_of
-
-
-def rewrite(path, records, fix_crc=True):
-    """Write records back; ``fix_crc`` recomputes each checksum (a deliberate, careful edit)."""
-    out = []
-    for r in records:
-        if fix_crc:
-            r = dict(r)
-            r["crc"] = crc_of(r)
-        out.append(json.dumps(r, separators=(",", ":")))
-    path.write_text("\n".join(out) + "\n")
+from session_helpers import lines_of, rewrite
 
 
 def action_line(records, k=1):

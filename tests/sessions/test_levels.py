@@ -10,7 +10,7 @@ from taosandbox.levels import attach, load_level
 from taosandbox.sessions import Replay, SessionError, SessionRecorder, level_run_of, load, resume
 from taosandbox.world import World
 
-from conftest import lines_of
+from session_helpers import lines_of
 
 
 def play_level(level, path):

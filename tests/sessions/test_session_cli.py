@@ -7,8 +7,7 @@ import sys
 
 from taosandbox.cli import main
 
-from conftest import lines_of
-from test_damage import rewrite
+from session_helpers import lines_of, rewrite
 
 
 def test_replay_verify_ok_and_diverged(game, capsys):
