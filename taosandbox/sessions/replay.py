@@ -226,7 +226,11 @@ class Replay:
     def timeline(self, kinds: tuple[str, ...] | None = None) -> list[tuple[int, str]]:
         """(block, group) for every event seen so far whose kind is in a group (``EVENT_GROUPS``).
 
-        After ``run_to_end`` (as ``open_replay`` does) it covers the whole session."""
+        After ``run_to_end`` (as the viewer does while loading) it covers the whole session."""
+        return [(block, group) for block, group, _event in self.timeline_events(kinds)]
+
+    def timeline_events(self, kinds: tuple[str, ...] | None = None) -> list[tuple[int, str, Any]]:
+        """Like ``timeline`` with the ``Event`` itself (its text is what the viewer lists)."""
         wanted = kinds or TIMELINE_GROUPS
         by_kind = {k: g for g in wanted for k in EVENT_GROUPS[g]}
         out = []
@@ -234,7 +238,7 @@ class Replay:
             group = by_kind.get(event.kind)
             if group is None or (group == "action" and not event.player):
                 continue
-            out.append((event.block, group))
+            out.append((event.block, group, event))
         return out
 
     def next_event(self, group: str, after: int | None = None) -> int | None:

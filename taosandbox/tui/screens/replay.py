@@ -1,0 +1,309 @@
+"""The replay viewer: a saved session, read-only, with play, pause, speed, step, seek and a timeline.
+
+``ReplayScreen(path)`` loads the session in a thread worker (building the world imports
+scikit-learn and replaying to the end fills the timeline and the saved copies that make seeking
+fast), then shows the world at block 0. Nothing here applies an action: the replay is the record.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from pathlib import Path
+
+from rich.markup import escape as escape_markup
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from taosandbox.chain.units import format_tao
+
+SPEEDS = (1, 2, 5, 10, 25, 50, 100, 250, 1000)
+"""Blocks per second when playing."""
+TICK = 0.1
+"""Seconds between play ticks."""
+TABLE_EVERY = 0.25
+"""The neuron table repaints at most this often while playing (STYLE §8: ~4 Hz)."""
+QUIET_KINDS = ("epoch", "weights_set", "drained")
+"""Events too frequent for the recent-events box."""
+MARKS = {"action": "A", "halving": "H", "prune": "P", "register": "r", "drift": "D"}
+
+COLUMNS = (("uid", 5), ("hotkey", 18), ("role", 10), ("stake", 12), ("incentive", 9),
+           ("dividends", 9), ("trust", 7), ("emitted", 12), ("", 2))
+
+
+class ReplayScreen(Screen):
+    """A saved session played back: the block clock, the metagraph, the timeline of what happened."""
+
+    CSS_PATH = "replay.tcss"
+    BINDINGS = [
+        Binding("space", "toggle_play", "Play/pause"),
+        Binding("right", "step(1)", "Step", priority=True),
+        Binding("left", "step(-1)", "Back", priority=True),
+        Binding("plus,equals_sign", "speed(1)", "Faster"),
+        Binding("minus", "speed(-1)", "Slower"),
+        Binding("g", "goto", "Go to block"),
+        Binding("n", "next('action')", "Next action"),
+        Binding("h", "next('halving')", "Next halving"),
+        Binding("p", "next('prune')", "Next prune"),
+        Binding("r", "next('register')", "Next reg.", show=False),
+        Binding("home", "seek(0)", "Start", show=False, priority=True),
+        Binding("end", "seek(-1)", "End", show=False, priority=True),
+        Binding("escape", "close", "Close"),
+    ]
+
+    class Loaded(Message):
+        """The session is replayed to the end once: the viewer is ready."""
+
+    class Progress(Message):
+        def __init__(self, block: int, end: int) -> None:
+            super().__init__()
+            self.block, self.end = block, end
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ReplayScreen.Progress)
+
+    def __init__(self, path: str | Path, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.path = Path(path)
+        self.replay = None
+        """The engine's ``Replay`` once loaded (only the worker touches it before that)."""
+        self.error: str | None = None
+        self.playing = False
+        self.speed_index = 3
+        self._carry = 0.0
+        self._table_at = 0.0
+        self._rows: dict[int, tuple] = {}
+        self._timeline: list[tuple[int, str, object]] = []
+        self._timeline_blocks: list[int] = []
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static(f"Loading {escape_markup(self.path.name)}…", id="replay-status")
+        yield Static("", id="replay-notice")
+        yield Static("", id="replay-bar")
+        with Horizontal(id="replay-body"):
+            yield DataTable(id="replay-neurons", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="replay-side"):
+                yield OptionList(id="replay-timeline")
+                yield Static("", id="replay-events")
+        yield Input(placeholder="block number, then Enter (Escape to cancel)", id="replay-goto",
+                    type="integer")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#replay-neurons", DataTable)
+        table.can_focus = False  # a view: the keys belong to the replay and the timeline
+        for label, width in COLUMNS:
+            table.add_column(label, width=width, key=label or "you")
+        self.query_one("#replay-timeline", OptionList).border_title = "Timeline"
+        self.query_one("#replay-events", Static).border_title = "Recent events"
+        self.timer = self.set_interval(TICK, self._tick, pause=True)
+        self.load()
+
+    # ------------------------------------------------------------------ loading
+    @work(thread=True, exclusive=True, group="replay-load")
+    def load(self) -> None:
+        from taosandbox.sessions import Replay, SessionError
+
+        try:
+            replay = Replay(self.path)
+            end = replay.end_block
+            while not replay.at_end:
+                replay.step()
+                if replay.block % 100 == 0:
+                    self.post_message(self.Progress(replay.block, end))
+            replay.seek(0)
+        except SessionError as exc:
+            self.error = str(exc)
+        else:
+            self.replay = replay
+        self.post_message(self.Loaded())
+
+    def on_replay_screen_progress(self, message: Progress) -> None:
+        if self.replay is None:
+            self.query_one("#replay-status", Static).update(
+                f"Loading {escape_markup(self.path.name)}: replaying block {message.block:,} of "
+                f"{message.end:,}…")
+
+    def on_replay_screen_loaded(self, _message: Loaded) -> None:
+        status = self.query_one("#replay-status", Static)
+        if self.replay is None:
+            status.update(f"Cannot replay {escape_markup(self.path.name)}: {escape_markup(self.error or '?')}")
+            status.add_class("-error")
+            return
+        replay = self.replay
+        notes = []
+        if replay.damage:
+            notes.append(f"Damaged file: {replay.damage}. Showing the intact part, up to block "
+                         f"{replay.end_block:,}.")
+        if replay.divergence:
+            notes.append(f"This replay does not match the recording: {replay.divergence}.")
+        notice = self.query_one("#replay-notice", Static)
+        notice.update(escape_markup(" ".join(notes)))
+        notice.set_class(bool(notes), "-warning")
+        self._timeline = replay.timeline_events()
+        self._timeline_blocks = [block for block, _group, _event in self._timeline]
+        timeline = self.query_one("#replay-timeline", OptionList)
+        timeline.add_options([
+            Option(f"{block:>7,}  {group:<8} {escape_markup(event.text)}", id=f"t{k}")
+            for k, (block, group, event) in enumerate(self._timeline)
+        ])
+        self.refresh_view(force=True)
+
+    # ------------------------------------------------------------------ showing
+    def refresh_view(self, force: bool = False) -> None:
+        replay = self.replay
+        if replay is None:
+            return
+        snap = replay.world.snapshot()
+        days, rest = divmod(int(snap.seconds), 86400)
+        state = "▶ playing" if self.playing else "⏸ paused"
+        self.query_one("#replay-status", Static).update(
+            f"[b]{escape_markup(self.path.name)}[/b]  block {snap.block:,} / {replay.end_block:,}  "
+            f"day {days} {rest // 3600:02d}:{rest % 3600 // 60:02d}  issuance {format_tao(snap.total_issuance_rao)}"
+            f"  emission {format_tao(snap.block_emission_rao)}/block  halvings {len(snap.halvings)}  "
+            f"{state} ×{SPEEDS[self.speed_index]} blocks/s")
+        self.query_one("#replay-bar", Static).update(self._bar(snap.block, replay.end_block))
+        recent = [e for e in replay.world.events if e.kind not in QUIET_KINDS][-8:]
+        self.query_one("#replay-events", Static).update(
+            "\n".join(f"{e.block:>7,} {escape_markup(e.text)}" for e in recent) or "nothing yet")
+        k = bisect.bisect_right(self._timeline_blocks, snap.block) - 1
+        timeline = self.query_one("#replay-timeline", OptionList)
+        if k >= 0 and timeline.highlighted is not None and timeline.highlighted < len(self._timeline) \
+                and self._timeline_blocks[timeline.highlighted] == snap.block:
+            pass  # an entry of this block is highlighted already (the one the player chose)
+        elif k >= 0:
+            timeline.highlighted = k  # the timeline follows the replay
+        now = time.monotonic()
+        if force or now - self._table_at >= TABLE_EVERY:
+            self._table_at = now
+            self._fill_table(snap)
+
+    def _bar(self, block: int, end: int) -> str:
+        width = max(10, self.size.width - 2)
+        cells = ["─"] * width
+
+        def at(b: int) -> int:
+            return min(width - 1, int(b / end * (width - 1))) if end else 0
+
+        for b, group, _event in self._timeline:
+            cells[at(b)] = MARKS.get(group, "·")
+        cells[at(block)] = "●"
+        return "".join(cells)
+
+    def _fill_table(self, snap) -> None:
+        table = self.query_one("#replay-neurons", DataTable)
+        rows = {
+            n.uid: (str(n.uid), n.hotkey[:18], n.role, format_tao(n.stake_rao, 2), f"{n.incentive:.4f}",
+                    f"{n.dividends:.4f}", f"{n.trust:.3f}", format_tao(n.emission_total_rao, 3),
+                    "★" if n.is_player else "")
+            for n in snap.neurons
+        }
+        keys = [label or "you" for label, _ in COLUMNS]
+        with self.app.batch_update():
+            if set(rows) != set(self._rows):
+                table.clear()
+                for uid, values in rows.items():
+                    table.add_row(*values, key=str(uid))
+            else:
+                for uid, values in rows.items():
+                    old = self._rows[uid]
+                    for key, new, before in zip(keys, values, old):
+                        if new != before:
+                            table.update_cell(str(uid), key, new)
+        self._rows = rows
+
+    # ------------------------------------------------------------------ time
+    def _tick(self) -> None:
+        replay = self.replay
+        if replay is None or not self.playing:
+            return
+        self._carry += SPEEDS[self.speed_index] * TICK
+        steps, self._carry = int(self._carry), self._carry - int(self._carry)
+        for _ in range(steps):
+            if replay.at_end:
+                break
+            replay.step()
+        if replay.at_end:
+            self.playing = False
+            self.timer.pause()
+        self.refresh_view()
+
+    def action_toggle_play(self) -> None:
+        if self.replay is None:
+            return
+        if not self.playing and self.replay.at_end:
+            self.replay.seek(0)
+        self.playing = not self.playing
+        self._carry = 0.0
+        (self.timer.resume if self.playing else self.timer.pause)()
+        self.refresh_view(force=True)
+
+    def action_speed(self, delta: int) -> None:
+        self.speed_index = max(0, min(len(SPEEDS) - 1, self.speed_index + delta))
+        self.refresh_view()
+
+    def action_step(self, delta: int) -> None:
+        if self.replay is None:
+            return
+        if delta > 0:
+            self.replay.step()
+        else:
+            self.replay.seek(self.replay.block + delta)
+        self.refresh_view(force=True)
+
+    def action_seek(self, block: int) -> None:
+        if self.replay is None:
+            return
+        self.replay.seek(self.replay.end_block if block < 0 else block)
+        self.refresh_view(force=True)
+
+    def action_next(self, group: str) -> None:
+        if self.replay is None:
+            return
+        block = self.replay.next_event(group)
+        if block is None:
+            self.notify(f"No {group} after block {self.replay.block:,}", timeout=3)
+            return
+        self.action_seek(block)
+
+    def action_goto(self) -> None:
+        box = self.query_one("#replay-goto", Input)
+        box.add_class("-open")
+        box.value = ""
+        box.focus()
+
+    @on(Input.Submitted, "#replay-goto")
+    def _goto_submitted(self, event: Input.Submitted) -> None:
+        box = event.input
+        box.remove_class("-open")
+        self.query_one("#replay-timeline", OptionList).focus()
+        try:
+            block = int(event.value)
+        except ValueError:
+            self.notify(f"Not a block number: {event.value!r}", severity="warning", timeout=3)
+            return
+        self.action_seek(block)
+
+    @on(OptionList.OptionSelected, "#replay-timeline")
+    def _timeline_selected(self, event: OptionList.OptionSelected) -> None:
+        block = self._timeline[int(event.option.id[1:])][0]
+        self.action_seek(block)
+
+    def action_close(self) -> None:
+        box = self.query_one("#replay-goto", Input)
+        if box.has_class("-open"):
+            box.remove_class("-open")
+            self.query_one("#replay-timeline", OptionList).focus()
+            return
+        self.timer.pause()
+        if len(self.app.screen_stack) > 2:
+            self.dismiss()
+        else:
+            self.app.exit()

@@ -1,0 +1,95 @@
+"""The replay viewer: loads a recorded game, steps, seeks, jumps to events, plays, stays read-only."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from textual.widgets import DataTable, OptionList, Static
+
+from taosandbox.sessions import Replay
+from taosandbox.tui.replay_app import ReplayApp
+from taosandbox.tui.screens.replay import ReplayScreen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sessions"))
+from session_helpers import record_game  # noqa: E402
+
+
+def _status(screen: ReplayScreen) -> str:
+    return str(screen.query_one("#replay-status", Static).render())
+
+
+def straight(path: Path, block: int) -> str:
+    replay = Replay(path, snapshot_seconds=None)
+    while replay.block < block:
+        replay.step()
+    return replay.world.state_hash()
+
+
+async def test_replay_viewer_controls(tmp_path):
+    path = tmp_path / "game.jsonl"
+    facts = record_game(path, blocks=300)
+    app = ReplayApp(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await app.workers.wait_for_complete()
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        replay = screen.replay
+        assert replay is not None and replay.block == 0 and replay.end_block == 300
+        assert "block 0 / 300" in _status(screen)
+        table = screen.query_one("#replay-neurons", DataTable)
+        assert table.row_count == len(replay.world.snapshot().neurons)
+        timeline = screen.query_one("#replay-timeline", OptionList)
+        assert timeline.option_count == len(replay.timeline()) > 0
+
+        await pilot.press("right", "right")
+        assert replay.block == 2 and "block 2 / 300" in _status(screen)
+        await pilot.press("left")
+        assert replay.block == 1
+
+        await pilot.press("n")  # the first player action: register at block 7
+        assert replay.block == facts["actions"][0][0] == 7
+        assert replay.world.state_hash() == straight(path, 7)
+
+        await pilot.press("g")
+        await pilot.press(*"250", "enter")
+        await pilot.pause()
+        assert replay.block == 250 and replay.world.state_hash() == straight(path, 250)
+        await pilot.press("home")
+        assert replay.block == 0
+        await pilot.press("p")  # the first prune
+        prunes = [b for b, g in replay.timeline() if g == "prune"]
+        assert replay.block == prunes[0]
+
+        await pilot.press("end")
+        assert replay.block == 300 and replay.world.state_hash() == facts["final_hash"]
+        # Read-only: whatever was pressed, the world holds the recorded actions and no others.
+        assert replay.world.action_log == facts["actions"]
+
+        await pilot.press("home", "plus", "plus", "plus", "space")  # 100 blocks/s
+        assert screen.playing and "▶ playing ×100" in _status(screen)
+        await pilot.pause(0.5)
+        await pilot.press("space")
+        assert not screen.playing and 10 <= replay.block <= 100
+
+        timeline.focus()
+        timeline.highlighted = 0
+        await pilot.press("enter")
+        assert replay.block == replay.timeline()[0][0]
+
+
+async def test_replay_viewer_says_why_a_file_cannot_be_replayed(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text("this is not a session\n")
+    app = ReplayApp(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.replay is None
+        status = _status(screen)
+        assert "Cannot replay bad.jsonl: line 1: not a session header" in status
+        await pilot.press("space", "right", "n")  # nothing to do, nothing breaks
+        assert screen.replay is None
