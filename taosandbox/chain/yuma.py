@@ -584,8 +584,10 @@ def _bonds_2024(x: _Checked, hp, rows, recent, fresh, wc, a_r, r_raw, consensus,
     ema_alpha: float | np.ndarray = hp.ema_alpha if alpha is None else alpha
     has_new, has_old = r_raw > 0, bsum > 0
     col_sum = ema_alpha * has_new + (1.0 - ema_alpha) * has_old
-    new = np.divide(ema_alpha, r_raw * col_sum, out=np.zeros(x.n), where=has_new)
-    old = np.divide(1.0 - ema_alpha, bsum * col_sum, out=np.zeros(x.n), where=has_old)
+    # (A column whose EMA is all zero — e.g. alpha = 1 and no new bond — stays zero.)
+    new_den, old_den = r_raw * col_sum, bsum * col_sum
+    new = np.divide(ema_alpha, new_den, out=np.zeros(x.n), where=new_den > 0)
+    old = np.divide(1.0 - ema_alpha, old_den, out=np.zeros(x.n), where=old_den > 0)
     # §4.12 dividends D_i = Σ_j B*_ij I_j, normalised.
     dividends = np.zeros(x.n)
     dividends[rows] = a_r * (wc @ (new * incentive)) + bm @ (old * incentive)
