@@ -69,6 +69,10 @@ class EpochInputs:
     last_epoch_block: int | None = None
     """Yuma 3: block of the previous epoch; bonds on a uid registered at or after it are dropped.
     None = current_block - tempo (the chain's ``last_tempo``)."""
+    weights_listed: Any = None
+    """Yuma 3 with liquid alpha: (n, n) bool, which weights the chain stores as entries, explicit zeros
+    included. The chain's sparse bond update keeps a bond only where its validator lists the miner
+    (§11). None = the non-zero weights."""
 
 
 @dataclass
@@ -223,6 +227,7 @@ class _Checked:
     emission: int
     owner_uid: int | None
     last_epoch_block: int | None
+    weights_listed: np.ndarray | None
 
 
 def _check(inputs: EpochInputs, hp: Hyperparameters) -> _Checked:
@@ -266,9 +271,14 @@ def _check(inputs: EpochInputs, hp: Hyperparameters) -> _Checked:
     if owner is not None and not 0 <= owner < n:
         raise ValueError(f"owner_uid: {owner} is not a uid (n = {n})")
     last_epoch = _check_int("last_epoch_block", inputs.last_epoch_block, allow_none=True)
+    listed = inputs.weights_listed
+    if listed is not None:
+        listed = np.asarray(listed)
+        if listed.shape != (n, n) or listed.dtype != np.bool_:
+            raise ValueError(f"weights_listed: expected a ({n}, {n}) bool array")
     return _Checked(
         n, t, stake.astype(np.float64, copy=False), permit, weights, bonds, bond_rows, last_update,
-        registered, emission, owner, last_epoch,
+        registered, emission, owner, last_epoch, listed,
     )
 
 
@@ -473,7 +483,17 @@ def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
     incentive = _normalize(r_raw)
 
     if yuma3:
-        delta_r, ema_r, ema_norm_r, dividends, ema_alpha = _bonds_yuma3(x, hp, rows, w, wc, a_r, consensus, incentive)
+        # Which cells survived the §4.5 masks (as 1.0), for Yuma 3's sparse liquid-alpha update.
+        w_mask = None
+        if hp.liquid_alpha_enabled and x.weights_listed is not None:
+            w_mask = np.ones((m, n))
+            w_mask[~p_r] = 0.0
+            w_mask[np.arange(m)[diag], rows[diag]] = 0.0
+            if len(recent):
+                w_mask[:, recent] *= fresh
+        delta_r, ema_r, ema_norm_r, dividends, ema_alpha = _bonds_yuma3(
+            x, hp, rows, w, w_mask, wc, a_r, consensus, incentive
+        )
         stored_new = ema_r  # §11: stored as fractions, not normalised
     else:
         delta_r, ema_r, dividends, ema_alpha = _bonds_2024(
@@ -601,7 +621,7 @@ def _bonds_2024(x: _Checked, hp, rows, recent, fresh, wc, a_r, r_raw, consensus,
     return delta, ema, _normalize(dividends), ema_alpha
 
 
-def _bonds_yuma3(x: _Checked, hp, rows, w, wc, a_r, consensus, incentive):
+def _bonds_yuma3(x: _Checked, hp, rows, w, w_mask, wc, a_r, consensus, incentive):
     """§11 Yuma 3 bonds (per pair, in [0, 1], not stake-weighted) and dividends."""
     # Weights for bonds Wb = W̄ + β(W̃ - W̄), β = bonds_penalty (1 = clipped weights).
     beta = hp.bonds_penalty / U16_MAX
@@ -613,9 +633,13 @@ def _bonds_yuma3(x: _Checked, hp, rows, w, wc, a_r, consensus, incentive):
     ema_alpha: float | np.ndarray
     if hp.liquid_alpha_enabled and np.any(consensus != 0):
         alpha = _liquid_alpha_yuma3(wb, b, consensus, hp)
-        # On chain (sparse) only columns in the validator's weights-for-bonds row survive: a bond on a
-        # miner no longer weighted is dropped, not decayed (§11 last point).
-        ema = np.where(wb > 0, np.minimum((1.0 - alpha) * b + alpha * wb, 1.0), 0.0)
+        # On chain (sparse) only entries of the validator's weights-for-bonds row survive: a bond on a
+        # miner it does not list, or whose clipped weight vanished, is dropped instead of decayed; an
+        # explicitly listed zero weight decays it (§11 last point). Masked weights (no permit, self,
+        # outdated) are not entries either.
+        listed = (w > 0) if x.weights_listed is None else (x.weights_listed[rows] & (w_mask > 0))
+        keep = listed & ~((wb == 0) & (w > 0))
+        ema = np.where(keep, np.minimum((1.0 - alpha) * b + alpha * wb, 1.0), 0.0)
         ema_alpha = np.zeros((x.n, x.n))
         ema_alpha[rows] = alpha
     else:

@@ -309,6 +309,9 @@ def test_yuma3_reproduces_subtensor_two_validators_halved() -> None:
         (dict(validator_permit=np.array([2, 0])), "validator_permit: expected booleans"),
         (dict(owner_uid=5), "owner_uid"),
         (dict(stake=np.array([])), "at least one uid"),
+        (dict(weights_listed=np.zeros((2, 2))), "weights_listed: expected a"),
+        (dict(bonds=np.array([[0, np.inf], [0, 0]])), "bonds: contains inf"),
+        (dict(weights=np.array([[0, np.inf], [0, 0]])), "weights: contains inf"),
     ],
 )
 def test_bad_input_raises(change: dict, match: str) -> None:
