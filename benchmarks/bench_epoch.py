@@ -74,6 +74,7 @@ def main() -> None:
     w = x.weights
     wf = w.astype(np.float64)
     s = x.stake.astype(np.float64)
+    kept = np.zeros((N, N))
     case = {
         "id": "bench",
         "mechanism": "yuma_2024",
@@ -85,6 +86,10 @@ def main() -> None:
     rows = [
         ("run_epoch (n=256, 64 validators)", lambda: run_epoch(x, hp)),
         ("run_case_epoch, numpy inputs", lambda: run_case_epoch(case, 0)),
+        # The 2024 bond matrices are built lazily; a world step also needs the bonds it stores. Written
+        # into an array it keeps; ``.bonds_stored`` (a fresh n x n array) costs more, see --help.
+        ("run_epoch + write bonds_stored", lambda: run_epoch(x, hp).write_matrix("bonds_stored", kept)),
+        ("run_epoch + .bonds_stored (new n x n)", lambda: run_epoch(x, hp).bonds_stored),
         ("one pass: weights.sum() (u16)", lambda: w.sum()),
         ("one pass: weights @ stake (f64)", lambda: wf @ s),
     ]

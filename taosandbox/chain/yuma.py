@@ -142,6 +142,19 @@ class EpochResult:
             self._expanded[name] = full
         return full
 
+    def write_matrix(self, name: str, out: np.ndarray) -> np.ndarray:
+        """Write the n x n matrix ``name`` into ``out`` (an existing float (n, n) array) and return it.
+
+        For a caller that keeps one array across epochs (e.g. the stored bonds fed to the next epoch):
+        no n x n allocation, which costs more than the epoch itself when repeated every step.
+        """
+        if out.shape != (self.n, self.n):
+            raise ValueError(f"out: expected shape ({self.n}, {self.n}), got {out.shape}")
+        rows = self.compact(name)
+        out.fill(0.0)
+        out[self.matrix_rows] = rows
+        return out
+
     def row(self, name: str, i: int) -> np.ndarray:
         """Row i (what validator i holds towards every uid) of matrix ``name``."""
         rows = self.compact(name)

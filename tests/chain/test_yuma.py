@@ -412,3 +412,12 @@ def test_permuting_uids_permutes_outputs(case, rnd) -> None:
     assert np.array_equal(r.new_validator_permit[perm], s.new_validator_permit)
     for name in MATRIX_NAMES:
         assert np.allclose(r.matrix(name)[np.ix_(perm, perm)], s.matrix(name), atol=1e-12), name
+
+
+def test_write_matrix_into_kept_array() -> None:
+    r = run_epoch(inputs(**THREE), HP)
+    out = np.full((5, 5), 7.0)
+    assert r.write_matrix("bonds_stored", out) is out
+    assert np.array_equal(out, r.bonds_stored)
+    with pytest.raises(ValueError, match="shape"):
+        r.write_matrix("bonds_stored", np.zeros((4, 4)))
