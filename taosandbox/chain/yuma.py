@@ -11,7 +11,10 @@ Float64 throughout (the chain uses I32F32 fixed point; §9 gives the size of the
 Row ``i`` of every matrix is the source (validator), column ``j`` the target (miner). Only rows that hold a
 validator permit (old or new) or a previous bond can be non-zero in any matrix the epoch produces, so the
 epoch works on those rows only (64 of 256 on a full subnet) and ``EpochResult`` keeps the matrices in that
-compact form; ``EpochResult.matrix(name)`` expands one to n x n on demand.
+compact form: ``compact(name)`` gives the rows ``matrix_rows``, ``matrix(name)`` (or the attribute of the
+same name) expands one to a new n x n array, ``write_matrix(name, out)`` writes it into an array the caller
+keeps (the cheap way to carry ``bonds_stored`` to the next epoch), ``row``/``column`` explain one neuron.
+The 2024 bond matrices are not needed for dividends and are computed only when asked for.
 
 Yuma 3 fields that differ from the 2024 meaning (§11):
 
@@ -525,9 +528,9 @@ def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
     else:
         server = np.zeros(n)
         if np.any(a != 0):
-            validator, fallback = a, "active_stake"
+            validator, fallback = a.copy(), "active_stake"
         else:
-            validator, fallback = s, "stake"
+            validator, fallback = s.copy(), "stake"
         combined = validator.copy()
 
     e = float(x.emission)

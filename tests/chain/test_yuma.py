@@ -421,3 +421,18 @@ def test_write_matrix_into_kept_array() -> None:
     assert np.array_equal(out, r.bonds_stored)
     with pytest.raises(ValueError, match="shape"):
         r.write_matrix("bonds_stored", np.zeros((4, 4)))
+
+
+@pytest.mark.parametrize("hp", [HP, HP.replace(liquid_alpha_enabled=True), Y3, Y3.replace(liquid_alpha_enabled=True)],
+                         ids=["2024", "2024-liquid", "yuma3", "yuma3-liquid"])
+def test_inputs_are_not_modified(hp) -> None:
+    bonds = np.zeros((5, 5))
+    bonds[0, 3], bonds[1, 4], bonds[4, 3] = 0.5, 0.25, 0.125
+    x = inputs(**THREE, bonds=bonds, last_update=[2500, 2990, 2990, 2990, 2990],
+               reg=[1000, 1000, 1000, 2500, 1000], owner_uid=4)
+    before = {k: np.array(v, copy=True) for k, v in vars(x).items() if isinstance(v, np.ndarray)}
+    r = run_epoch(x, hp)
+    for name in MATRIX_NAMES:
+        r.matrix(name)
+    for k, v in before.items():
+        assert np.array_equal(getattr(x, k), v), k
