@@ -60,7 +60,8 @@ class EpochInputs:
     weights: Any
     """W (n, n): stored weights (u16, row max-upscaled; any positive per-row scale gives the same result)."""
     bonds: Any
-    """B (n, n): stored bonds. yuma_2024: column max-upscaled (any per-column scale). yuma3: fractions in [0, 1]."""
+    """B (n, n): stored bonds. yuma_2024: column max-upscaled (any per-column scale, the engine's own
+    ``bonds_stored`` included). yuma3: fractions in [0, 1]."""
     last_update: Any
     """u (n,) int: block of each uid's last weight update."""
     block_at_registration: Any

@@ -423,8 +423,11 @@ def test_write_matrix_into_kept_array() -> None:
         r.write_matrix("bonds_stored", np.zeros((4, 4)))
 
 
-@pytest.mark.parametrize("hp", [HP, HP.replace(liquid_alpha_enabled=True), Y3, Y3.replace(liquid_alpha_enabled=True)],
-                         ids=["2024", "2024-liquid", "yuma3", "yuma3-liquid"])
+@pytest.mark.parametrize(
+    "hp",
+    [HP, HP.replace(liquid_alpha_enabled=True), Y3, Y3.replace(liquid_alpha_enabled=True)],
+    ids=["2024", "2024-liquid", "yuma3", "yuma3-liquid"],
+)
 def test_inputs_are_not_modified(hp) -> None:
     bonds = np.zeros((5, 5))
     bonds[0, 3], bonds[1, 4], bonds[4, 3] = 0.5, 0.25, 0.125
