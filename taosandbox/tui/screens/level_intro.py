@@ -50,7 +50,7 @@ class LevelIntroModal(ModalScreen[bool]):
         level = self.level
         with Vertical(id="intro-box"):
             yield Static(level.title, id="intro-title")
-            yield Static(f"Concept: {level.concept}    You play {ROLE_WORDS.get(level.role, level.role)}",
+            yield Static(f"{level.concept}\nYou play {ROLE_WORDS.get(level.role, level.role)}",
                          id="intro-concept", markup=False)
             with VerticalScroll(id="intro-body"):
                 yield Markdown(level.intro, id="intro-text")

@@ -54,8 +54,8 @@ def header_markup(progress: dict[str, Any]) -> str:
         state = f"[b $error]FAILED[/] · score {progress.get('score', 0)}"
     else:
         left = max(0, deadline - block)
-        state = (f"[b $warning]IN PROGRESS[/] · {left:,} blocks left · a pass scores "
-                 f"{max(PASS_FLOOR, 100 - HINT_PENALTY * hints)}")
+        state = (f"[b $warning]IN PROGRESS[/] · {left:,} blocks left\n"
+                 f"[$text-muted]hints used {hints} · a pass scores {max(PASS_FLOOR, 100 - HINT_PENALTY * hints)}[/]")
     return f"[b]{escape(str(progress.get('title', '')))}[/]\n{state}"
 
 
@@ -108,6 +108,8 @@ class ObjectivesPanel(VerticalScroll):
         self.hints: list[str] = []
         """Hints revealed so far, in order."""
         self._questions = list(level.questions.items())
+        self._placeholders = {o.id: "the block number, then enter" for o in level.leaves
+                              if o.kind == "predict_halving"}
 
     def compose(self) -> ComposeResult:
         yield Static(header_markup(self.progress), id="objectives-header")
@@ -117,8 +119,8 @@ class ObjectivesPanel(VerticalScroll):
             yield Button(self._hint_label(), id="objectives-hint", variant="warning", compact=True)
         for k, (_qid, text) in enumerate(self._questions):
             yield Static(text, classes="question", markup=False)
-            yield Input(placeholder="a number, then enter", validators=[Number()], id=f"answer-{k}",
-                        valid_empty=True)
+            yield Input(placeholder=self._placeholders.get(_qid, "a number, then enter"), validators=[Number()], id=f"answer-{k}",
+                        valid_empty=True, compact=True)
             yield Static("", id=f"answer-message-{k}", classes="answer-message", markup=False)
 
     # ---- snapshots
@@ -199,8 +201,8 @@ class ObjectivesPanel(VerticalScroll):
         event.input.set_class(bool(event.value), "-typing")
         if event.validation_result is not None and not event.validation_result.is_valid:
             self._message(k, "Not a number: type digits, like 607 or 3.5", invalid=True)
-        else:
-            self._message(k, "enter sends your answer" if event.value else "")
+        elif event.value:
+            self._message(k, "enter sends your answer")
 
     @on(Input.Submitted)
     def _answer_submitted(self, event: Input.Submitted) -> None:
