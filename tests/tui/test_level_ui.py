@@ -220,11 +220,11 @@ def test_session_finished_reports_once_and_records_progress():
 
 # --------------------------------------------------------------------------------------- snapshots
 def test_intro_snapshot(snap_compare):
-    assert snap_compare(ModalApp(LevelIntroModal(load_level("halving-day"))), terminal_size=(100, 36))
+    assert snap_compare(ModalApp(LevelIntroModal(load_level("halving-day"))), terminal_size=(120, 40))
 
 
 def test_result_snapshot(snap_compare):
     level = load_level("buy-a-seat")
     run, _world = play(level)
     assert snap_compare(ModalApp(LevelResultModal(run.result(), level, record={"best_score": 100, "attempts": 2})),
-                        terminal_size=(100, 36))
+                        terminal_size=(120, 40))

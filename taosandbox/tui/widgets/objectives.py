@@ -117,10 +117,10 @@ class ObjectivesPanel(VerticalScroll):
         yield Static("", id="objectives-hints", markup=False)
         if self.level.hints:
             yield Button(self._hint_label(), id="objectives-hint", variant="warning", compact=True)
-        for k, (_qid, text) in enumerate(self._questions):
+        for k, (qid, text) in enumerate(self._questions):
             yield Static(text, classes="question", markup=False)
-            yield Input(placeholder=self._placeholders.get(_qid, "a number, then enter"), validators=[Number()], id=f"answer-{k}",
-                        valid_empty=True, compact=True)
+            yield Input(placeholder=self._placeholders.get(qid, "a number, then enter"), validators=[Number()],
+                        id=f"answer-{k}", valid_empty=True, compact=True)
             yield Static("", id=f"answer-message-{k}", classes="answer-message", markup=False)
 
     # ---- snapshots
