@@ -112,9 +112,9 @@ _LEVEL_RUNS: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
 
 def attach_level(world: Any, level: Any) -> Any:
     """Give a rebuilt world the level's rules (objectives, constraints), as the game did when recording."""
-    from taosandbox.levels import attach
+    from taosandbox.levels.session import LevelSession
 
-    run = attach(level, world)
+    run = LevelSession.start(level, world=world).run  # the game finds it with LevelSession.of(world)
     _LEVEL_RUNS[world] = run
     return run
 

@@ -43,6 +43,9 @@ def test_a_shipped_level_is_named_and_its_rules_replayed(tmp_path):
     assert replay.world.extra["level"]["status"] == "passed"
     resumed = resume(path, autosave=False)
     assert level_run_of(resumed).status == "passed" and resumed.state_hash() == world.state_hash()
+    from taosandbox.levels.session import LevelSession
+
+    assert LevelSession.of(resumed).run is level_run_of(resumed)
 
 
 def test_a_level_from_outside_the_package_is_stored_whole(tmp_path):
