@@ -67,7 +67,7 @@ def main() -> None:
         replay = Replay(path)
         replay.run_to_end()
         print(f"open viewer replay and scan to the end (keeping copies): {time.perf_counter() - t:.2f} s, "
-              f"{len(replay.snapshot_blocks)} saved copies")
+              f"{len(replay.snapshot_blocks)} saved copies, {replay._snapshot_bytes / 2**20:.0f} MB")
 
         rng = random.Random(0)
         times = []

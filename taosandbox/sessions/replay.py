@@ -1,7 +1,7 @@
 """Replaying a session: rebuild the world, re-apply the actions at their blocks, check every hash.
 
 ``Replay`` keeps pickled copies of the world while it moves forward (one per ``snapshot_seconds`` of
-stepping, so that no seek has to redo more than that much work) and seeks from the nearest one.
+stepping, CPU time, so that no seek has to redo more than that much work) and seeks from the nearest one.
 Pickling a 64-neuron world takes ~10 ms and ~5 MB; ``copy.deepcopy`` takes ~100 ms, so pickle it is
 (deepcopy only when something attached to the world cannot be pickled).
 """
@@ -36,6 +36,8 @@ TIMELINE_GROUPS = ("action", "halving", "prune", "register", "drift")
 """What the timeline shows by default (an epoch runs every block in the sandbox: too many to list)."""
 
 MAX_SNAPSHOTS = 128
+MAX_SNAPSHOT_BYTES = 384 * 2**20
+"""Saved copies are thinned out (every other one dropped) past either limit: memory stays bounded."""
 
 def _mapping_proxy(data: dict) -> MappingProxyType:
     return MappingProxyType(data)
@@ -72,7 +74,7 @@ class Replay:
     player saw it after acting. ``strict`` raises SessionError at the first diverging checkpoint."""
 
     def __init__(self, source: str | Path | Session, *, strict: bool = False,
-                 snapshot_seconds: float | None = 0.25):
+                 snapshot_seconds: float | None = 0.1):
         self.session = source if isinstance(source, Session) else load(source)
         self.strict = strict
         self.snapshot_seconds = snapshot_seconds
@@ -92,6 +94,7 @@ class Replay:
         """Called like world observers after each block (kept off the world so it pickles)."""
         self._snapshots: dict[int, Any] = {}
         self._snapshot_blocks: list[int] = []
+        self._snapshot_bytes = 0
         self._pickle = True
         self._since_snapshot = 0.0
         self._furthest_events: list = []
@@ -161,12 +164,12 @@ class Replay:
         """One block forward (nothing at the end); returns that block's events."""
         if self.at_end:
             return []
-        t = time.perf_counter()
+        t = time.thread_time()  # this thread's CPU time: the spacing of copies ignores a busy machine
         events = self.world.step()
         events = events + self._arrive()
         for fn in self.listeners:
             fn(self.world, events)
-        self._since_snapshot += time.perf_counter() - t
+        self._since_snapshot += time.thread_time() - t
         if self.block in self._snapshots:
             self._since_snapshot = 0.0
         elif self.snapshot_seconds is not None and self._since_snapshot >= self.snapshot_seconds:
@@ -208,10 +211,14 @@ class Replay:
         self._snapshots[world.block] = state
         bisect.insort(self._snapshot_blocks, world.block)
         self._since_snapshot = 0.0
-        if len(self._snapshot_blocks) > MAX_SNAPSHOTS:  # thin out: keep block 0 and every other one
-            for b in self._snapshot_blocks[1::2]:
-                del self._snapshots[b]
+        if isinstance(state, bytes):
+            self._snapshot_bytes += len(state)
+        if len(self._snapshot_blocks) > MAX_SNAPSHOTS or self._snapshot_bytes > MAX_SNAPSHOT_BYTES:
+            for b in self._snapshot_blocks[1::2]:  # thin out: keep block 0 and every other one
+                dropped = self._snapshots.pop(b)
+                self._snapshot_bytes -= len(dropped) if isinstance(dropped, bytes) else 0
             self._snapshot_blocks = sorted(self._snapshots)
+            self.snapshot_seconds = (self.snapshot_seconds or 0.0) * 2  # and space new ones as widely
 
     def _restore(self, block: int) -> None:
         state = self._snapshots[block]
