@@ -1,7 +1,6 @@
 """Damaged, edited, foreign and newer session files: each refused with a one-line reason, or replayed
 up to the point where the file is intact (and saying so)."""
 
-
 import pytest
 
 from taosandbox.sessions import Replay, SessionError, SessionRecorder, load, resume, verify
