@@ -61,6 +61,10 @@ class Ledger:
         """Stake held at the hotkey's previous drain: stake added since then does not count (§5)."""
         self.recycled = 0
         """Rao burned by registrations (they lowered issuance)."""
+        self.fees_burned = 0
+        """Rao burned as transaction fees (they lowered issuance too; docs/fees.md)."""
+        self.fees_paid: dict[str, int] = defaultdict(int)
+        """coldkey -> rao it paid in transaction fees."""
         self.earned: dict[str, int] = defaultdict(int)
         """coldkey -> rao the network paid it (drains, owner cut)."""
         self.earned_on: dict[tuple[str, str], int] = defaultdict(int)
@@ -147,6 +151,19 @@ class Ledger:
         self.free[coldkey] -= amount
         self.total_issuance -= amount
         self.recycled += amount
+
+    def pay_fee(self, coldkey: str, amount: int) -> None:
+        """A transaction fee from free balance, burned: the 2024 chain dropped fees, lowering issuance."""
+        _check_amount(amount, "fee")
+        if self.free.get(coldkey, 0) < amount:
+            raise ChainError(
+                "insufficient_balance",
+                f"cannot pay the {amount} rao fee: only {self.free.get(coldkey, 0)} rao free",
+            )
+        self.free[coldkey] -= amount
+        self.total_issuance -= amount
+        self.fees_burned += amount
+        self.fees_paid[coldkey] += amount
 
     def _change_stake(self, coldkey: str, hotkey: str, delta: int) -> None:
         key = (coldkey, hotkey)
