@@ -24,6 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", metavar="PATH|-", help="write the summary as JSON ('-' for stdout)")
     run.add_argument("--csv", metavar="DIR", help="write per-block CSV series into DIR")
 
+    levels = sub.add_parser("levels", help="list the levels (or check level files: levels check FILE...)")
+    levels_sub = levels.add_subparsers(dest="levels_command", metavar="SUBCOMMAND")
+    levels_check = levels_sub.add_parser("check", help="validate level files without playing them")
+    levels_check.add_argument("files", nargs="+", metavar="FILE")
+
     check = sub.add_parser(
         "check-yuma", help="check the engine against Yuma reference cases (JSON files)"
     )
@@ -62,9 +67,12 @@ def load_scenario(level: str | None, sets: list[str]):
     from taosandbox.scenario import DEFAULT_SANDBOX, Scenario, ScenarioError
 
     if level:
-        from taosandbox.levels import load_level
+        from taosandbox.levels import LevelError, load_level
 
-        scenario = load_level(level).scenario
+        try:
+            scenario = load_level(level).scenario
+        except LevelError as exc:
+            raise ValueError(str(exc)) from None
     else:
         scenario = Scenario.from_dict(DEFAULT_SANDBOX)
     overrides = parse_sets(sets)
@@ -105,6 +113,12 @@ def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return _run(args)
+    if args.command == "levels":
+        from taosandbox.levels.commands import check_command, levels_command
+
+        if args.levels_command == "check":
+            return check_command(args.files)
+        return levels_command()
     if args.command == "check-yuma":
         from taosandbox.chain.reference import check_files
 

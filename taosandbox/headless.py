@@ -121,7 +121,8 @@ class Progress:
 
 
 def run(world: World, blocks: int, *, json_path: str | None, csv_dir: str | None,
-        stdout: IO[str] = sys.stdout, stderr: IO[str] = sys.stderr) -> int:
+        stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     recorder = Recorder() if csv_dir else None
     if recorder:
         world.add_observer(recorder)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from taosandbox.actions import (Action, AddStake, Deregister, Register, RemoveStake, Retrain,
+from taosandbox.actions import (Action, AddStake, Answer, Deregister, Register, RemoveStake, Retrain,
                                 SetModel, SetScoring, SetTake, SetWeights)
 from taosandbox.chain import emission, fees
 from taosandbox.chain.errors import ChainError
@@ -421,6 +421,10 @@ class World:
         self.subnet.remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
         return f"Unstaked {action.amount_rao / 1e9:.4f} τ from {action.hotkey}"
 
+    def _do_answer(self, action: Answer) -> str:
+        # The level that asked checks the answer (it sees this action); the chain is not involved.
+        return f"You answered {action.question_id}: {action.value:g}"
+
     def _do_set_take(self, action: SetTake) -> str:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
         return f"Take of {action.hotkey} set to {action.take / 65535:.2%}"
@@ -491,9 +495,9 @@ class World:
 
     def _fee_view(self) -> dict[str, Any]:
         """Plain data for ``Snapshot.extra["fees"]``: what each transaction costs, and who paid what."""
-        ledger = self.subnet.ledger
+        ledger, player = self.subnet.ledger, self.scenario.player.coldkey
         return {"fee_rao": self.scenario.chain.fee_rao, "transactions": sorted(fees.TRANSACTIONS),
-                "burned_rao": ledger.fees_burned, "player_paid_rao": ledger.fees_paid.get(self.scenario.player.coldkey, 0)}
+                "burned_rao": ledger.fees_burned, "player_paid_rao": ledger.fees_paid.get(player, 0)}
 
     def _player_view(self) -> PlayerView:
         sub, ledger, sc = self.subnet, self.subnet.ledger, self.scenario
@@ -504,13 +508,11 @@ class World:
             for (c, hk), amount in sorted(ledger.stake.items()) if c == ck
         )
         mine = [a for a in self.agents.values() if a.is_player]
-        burned = sum(e.data.get("burn_rao", 0) for e in self.events
-                     if e.kind == "registered" and e.data.get("coldkey") == ck)
         return PlayerView(
             coldkey=ck, role=sc.player.role, free_rao=ledger.balance(ck),
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
-            earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=burned,
+            earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
             start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
         )

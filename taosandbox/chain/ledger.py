@@ -65,6 +65,8 @@ class Ledger:
         """Rao burned as transaction fees (they lowered issuance too; docs/fees.md)."""
         self.fees_paid: dict[str, int] = defaultdict(int)
         """coldkey -> rao it paid in transaction fees."""
+        self.burned_by: dict[str, int] = defaultdict(int)
+        """coldkey -> rao it burned (registration costs)."""
         self.earned: dict[str, int] = defaultdict(int)
         """coldkey -> rao the network paid it (drains, owner cut)."""
         self.earned_on: dict[tuple[str, str], int] = defaultdict(int)
@@ -151,6 +153,7 @@ class Ledger:
         self.free[coldkey] -= amount
         self.total_issuance -= amount
         self.recycled += amount
+        self.burned_by[coldkey] += amount
 
     def pay_fee(self, coldkey: str, amount: int) -> None:
         """A transaction fee from free balance, burned: the 2024 chain dropped fees, lowering issuance."""
