@@ -78,7 +78,7 @@ class Governance:
         self.player = player_coldkey
         self.fee_rao = fee_rao
         seats = list(config.triumvirate) if config.enabled else []
-        if config.player_in_triumvirate and player_coldkey not in seats:
+        if config.enabled and config.player_in_triumvirate and player_coldkey not in seats:
             seats[-1:] = [player_coldkey]
         self.triumvirate: tuple[str, ...] = tuple(seats)
         for coldkey in seats:
