@@ -39,3 +39,52 @@ def test_bad_governance_sections_name_the_field(section, path, message):
         Scenario.from_dict({"governance": section})
     problems = info.value.problems
     assert any(p.path == path and message in p.message for p in problems), problems
+
+
+LEVEL = """\
+title: T
+concept: c
+intro: i
+debrief: d
+deadline: 50
+world:
+  seed: 3
+  neurons:
+    - {role: validator, count: 2, stake_tao: 100}
+    - {role: miner, count: 4}
+  player: {role: validator, balance_tao: 10}
+objectives:
+  - {kind: hyperparameter, %s}
+"""
+
+
+@pytest.mark.parametrize("params, message", [
+    ("name: max_take, at_most: 1, at_least: 0", "needs exactly one of at_least, at_most, equals"),
+    ("name: max_tak, at_most: 1", "max_tak"),
+    ("at_most: 1", "name"),
+])
+def test_hyperparameter_objective_is_checked(params, message):
+    from taosandbox.levels.errors import LevelError
+    from taosandbox.levels.level import parse_level
+
+    with pytest.raises(LevelError) as info:
+        parse_level(LEVEL % params, "gov.yaml")
+    assert any(message in line for line in info.value.lines), info.value.lines
+
+
+def test_hyperparameter_objective_reads_the_snapshot():
+    from taosandbox.levels.level import parse_level
+
+    from types import SimpleNamespace
+
+    from taosandbox.chain.hyperparams import SANDBOX
+    from taosandbox.levels.objectives import KINDS
+
+    for params, holds_for in [("name: mechanism, equals: yuma3_2026", {"mechanism": "yuma3_2026"}),
+                              ("name: max_take, at_most: 6553", {"max_take": 6553, "default_take": 0})]:
+        spec = parse_level(LEVEL % params, "gov.yaml").leaves[0]
+        tracker = KINDS["hyperparameter"](spec)
+        before = SimpleNamespace(snapshot=SimpleNamespace(hyperparameters=SANDBOX))
+        after = SimpleNamespace(snapshot=SimpleNamespace(hyperparameters=SANDBOX.replace(**holds_for)))
+        assert tracker.condition(before)[0] is False and tracker.condition(after)[0] is True
+    assert spec.description == "Get max_take at most 6553"
