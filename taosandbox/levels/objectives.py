@@ -524,7 +524,7 @@ class HyperparameterGoal(Objective):
 
     @classmethod
     def describe(cls, p):
-        bound = next((f"{word} {p[key]}" for key, word in (("at_least", "at least"), ("at_most", "at most"),
+        bound = next((f"{word} {_fmt(p[key]) if key != 'equals' else p[key]}" for key, word in (("at_least", "at least"), ("at_most", "at most"),
                                                           ("equals", "equal to")) if p[key] is not None), "")
         return f"Get {p['name']} {bound}"
 
