@@ -509,6 +509,10 @@ class PredictHalving(Objective):
         return Verdict(FAILED, 0.0, f"halving at block {halved_at}; you said {int(guess)}")
 
 
+def _plain_number(x: Any) -> Any:
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
 _HYPERPARAMETERS = tuple(f.name for f in dataclass_fields(Hyperparameters))
 
 
@@ -524,7 +528,7 @@ class HyperparameterGoal(Objective):
 
     @classmethod
     def describe(cls, p):
-        bound = next((f"{word} {_fmt(p[key]) if key != 'equals' else p[key]}" for key, word in (("at_least", "at least"), ("at_most", "at most"),
+        bound = next((f"{word} {_plain_number(p[key])}" for key, word in (("at_least", "at least"), ("at_most", "at most"),
                                                           ("equals", "equal to")) if p[key] is not None), "")
         return f"Get {p['name']} {bound}"
 
