@@ -239,16 +239,15 @@ class World:
         sub = self.subnet
         mg, hp = sub.metagraph, sub.hp
         consensus = sub.last_epoch.consensus if sub.last_epoch is not None else None
-        for uid, agent in self.agents.items():
-            if agent.role != "validator" or not agent.auto_weights:
-                continue
-            last = int(mg.last_update[uid])
-            if hp.commit_reveal_period:
-                last = max(last, int(sub.last_commit[uid]))
-            if last != 0 and block - last < hp.weights_rate_limit:
-                continue
-            if not mg.validator_permit[uid]:
-                continue
+        uids = np.fromiter((u for u, a in self.agents.items() if a.role == "validator" and a.auto_weights),
+                           dtype=np.int64)
+        last = mg.last_update[uids]
+        if hp.commit_reveal_period:
+            last = np.maximum(last, sub.last_commit[uids])
+        # §7: only when the rate limit allows, and only with a permit (no point trying otherwise).
+        due = ((last == 0) | (block - last >= hp.weights_rate_limit)) & mg.validator_permit[uids]
+        for uid in uids[due].tolist():
+            agent = self.agents[uid]
             weights = self.market.weights(uid, sub.n, consensus)
             if weights is None:
                 continue

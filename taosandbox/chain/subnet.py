@@ -209,7 +209,7 @@ class Subnet:
         # Bonds are kept as the chain's u16 values, expressed as fractions of 65535 (Yuma 3 reads them
         # as fractions; 2024 is scale-free). Rows with a new permit are written, rows that lost it are
         # cleared, others stay as they were.
-        rows, stored = result.compact("bonds_stored")
+        rows, stored = result.matrix_rows, result.compact("bonds_stored")
         written = result.new_validator_permit[rows]
         mg.bonds[rows[written], :n] = np.floor(stored[written] * 65535.0) / 65535.0
         cleared = rows[~written & inputs.validator_permit[rows]]

@@ -10,9 +10,10 @@ from taosandbox.levels.level import Level, LevelInfo, SolutionStep, find_level, 
 from taosandbox.levels.objectives import KINDS, ObjectiveGroup, ObjectiveSpec
 from taosandbox.levels.progress import load_progress, record_result
 from taosandbox.levels.run import LevelResult, LevelRun, attach
+from taosandbox.levels.session import LevelSession, build_world
 
 __all__ = [
     "Answer", "Constraints", "KINDS", "Level", "LevelError", "LevelInfo", "LevelProblem", "LevelResult",
-    "LevelRun", "ObjectiveGroup", "ObjectiveSpec", "SolutionStep", "attach", "find_level", "list_levels",
+    "LevelRun", "LevelSession", "ObjectiveGroup", "ObjectiveSpec", "SolutionStep", "attach", "build_world", "find_level", "list_levels",
     "load_level", "load_progress", "parse_level", "record_result",
 ]

@@ -141,6 +141,8 @@ class LevelRun:
             "block": self.block,
             "deadline": self.level.deadline,
             "hints_shown": self.hints_shown,
+            "hints": list(self.level.hints[:self.hints_shown]),
+            "answers": {qid: [[block, value] for block, value in given] for qid, given in self.answers.items()},
             "objectives": {
                 spec.id: {
                     "description": spec.description,

@@ -18,6 +18,7 @@ def run_cli(*files: Path) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=60,
+        cwd=Path(__file__).parents[2],  # the repository root, so ``-m taosandbox`` imports this checkout
     )
 
 

@@ -309,6 +309,9 @@ def test_yuma3_reproduces_subtensor_two_validators_halved() -> None:
         (dict(validator_permit=np.array([2, 0])), "validator_permit: expected booleans"),
         (dict(owner_uid=5), "owner_uid"),
         (dict(stake=np.array([])), "at least one uid"),
+        (dict(weights_listed=np.zeros((2, 2))), "weights_listed: expected a"),
+        (dict(bonds=np.array([[0, np.inf], [0, 0]])), "bonds: contains inf"),
+        (dict(weights=np.array([[0, np.inf], [0, 0]])), "weights: contains inf"),
     ],
 )
 def test_bad_input_raises(change: dict, match: str) -> None:
@@ -409,3 +412,30 @@ def test_permuting_uids_permutes_outputs(case, rnd) -> None:
     assert np.array_equal(r.new_validator_permit[perm], s.new_validator_permit)
     for name in MATRIX_NAMES:
         assert np.allclose(r.matrix(name)[np.ix_(perm, perm)], s.matrix(name), atol=1e-12), name
+
+
+def test_write_matrix_into_kept_array() -> None:
+    r = run_epoch(inputs(**THREE), HP)
+    out = np.full((5, 5), 7.0)
+    assert r.write_matrix("bonds_stored", out) is out
+    assert np.array_equal(out, r.bonds_stored)
+    with pytest.raises(ValueError, match="shape"):
+        r.write_matrix("bonds_stored", np.zeros((4, 4)))
+
+
+@pytest.mark.parametrize(
+    "hp",
+    [HP, HP.replace(liquid_alpha_enabled=True), Y3, Y3.replace(liquid_alpha_enabled=True)],
+    ids=["2024", "2024-liquid", "yuma3", "yuma3-liquid"],
+)
+def test_inputs_are_not_modified(hp) -> None:
+    bonds = np.zeros((5, 5))
+    bonds[0, 3], bonds[1, 4], bonds[4, 3] = 0.5, 0.25, 0.125
+    x = inputs(**THREE, bonds=bonds, last_update=[2500, 2990, 2990, 2990, 2990],
+               reg=[1000, 1000, 1000, 2500, 1000], owner_uid=4)
+    before = {k: np.array(v, copy=True) for k, v in vars(x).items() if isinstance(v, np.ndarray)}
+    r = run_epoch(x, hp)
+    for name in MATRIX_NAMES:
+        r.matrix(name)
+    for k, v in before.items():
+        assert np.array_equal(getattr(x, k), v), k
