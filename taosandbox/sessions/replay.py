@@ -106,6 +106,7 @@ class Replay:
     # ------------------------------------------------------------------ actions and checks
     def _checked_actions(self) -> list[tuple[int, Any]]:
         """Turn recorded actions into Action objects; an unreadable one ends the intact part there."""
+        import taosandbox.world  # noqa: F401  # registers every action kind the world handles (governance)
         from taosandbox.actions import action_from_dict
 
         out = []

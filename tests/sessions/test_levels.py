@@ -86,3 +86,27 @@ def test_run_level_record_replays(tmp_path, capsys):
     assert lines_of(path)[0]["level"]["rules"] is False
     assert main(["replay", "--verify", str(path)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "OK: 1/1 checkpoints matched up to block 30"
+
+
+def test_the_senate_level_with_governance_actions_replays(tmp_path):
+    """Governance actions (propose, vote) and fees replay too, in a fresh process's action registry."""
+    import subprocess
+    import sys
+
+    from taosandbox.levels.solve import play
+
+    level = load_level("the-senate")
+    world = World(level.scenario)
+    recorder = SessionRecorder(world, level=level, checkpoint_every=25)
+    run, world = play(level, world=world)
+    path = recorder.save(tmp_path / "senate.jsonl")
+    kinds = [a["kind"] for _b, a in load(path).actions]
+    assert "propose" in kinds and "vote" in kinds
+    code = ("import sys; from taosandbox.sessions import verify; r = verify(sys.argv[1]); "
+            "print(r.message()); sys.exit(0 if r.ok else 1)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    replay = Replay(path)
+    replay.run_to_end()
+    assert replay.world.state_hash() == world.state_hash()
+    assert replay.world.extra["level"]["status"] == run.status
