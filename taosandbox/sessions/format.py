@@ -73,7 +73,8 @@ class Header:
     mechanism: str
     hyperparameters_hash: str
     scenario_hash: str
-    """Hash of the full scenario the world was built from (after overrides and seed)."""
+    """Hash of the scenario the world was built from (after overrides and seed; its compact form, so a
+    field a newer engine adds with a default does not change it)."""
     seed: int
     overrides: dict[str, Any]
     checkpoint_every: int
@@ -84,11 +85,14 @@ class Header:
     created: str = ""
     title: str = ""
     format: int = FORMAT
+    hyperparameters: dict[str, Any] = field(default_factory=dict)
+    """Every hyperparameter's value: a changed rule is named in the error, a rule added later is not one."""
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {"type": "header", "format": self.format, "engine": self.engine,
                                   "mechanism": self.mechanism,
                                   "hyperparameters_hash": self.hyperparameters_hash,
+                                  "hyperparameters": self.hyperparameters,
                                   "scenario_hash": self.scenario_hash, "seed": self.seed,
                                   "overrides": self.overrides, "checkpoint_every": self.checkpoint_every,
                                   "level": self.level, "scenario": self.scenario,
@@ -177,7 +181,8 @@ def parse_header(record: dict[str, Any], current_engine: str) -> Header:
                   scenario_hash=need("scenario_hash", str), seed=need("seed", int),
                   overrides=need("overrides", dict), checkpoint_every=every, level=level,
                   scenario=scenario, created=str(record.get("created", "")),
-                  title=str(record.get("title", "")), format=fmt)
+                  title=str(record.get("title", "")), format=fmt,
+                  hyperparameters=need("hyperparameters", dict))
 
 
 def _decode_line(text: str, n: int) -> dict[str, Any]:

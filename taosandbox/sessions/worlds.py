@@ -19,7 +19,13 @@ from taosandbox.sessions.format import Header, SessionError, hyperparameters_has
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    return short_hash(scenario.to_dict())
+    """Hash of the compact form plus the seed: fields a newer engine adds with defaults leave it alone
+    (a changed default shows at the block-0 checkpoint instead)."""
+    return short_hash({"seed": scenario.seed, **compact_scenario(scenario)})
+
+
+def hyperparameter_values(hp: Any) -> dict[str, Any]:
+    return {f.name: getattr(hp, f.name) for f in fields(hp)}
 
 
 # ------------------------------------------------------------------ compact scenarios
@@ -155,6 +161,7 @@ def make_header(world: Any, *, level: Any = None, base_scenario: Scenario | dict
     hp = scenario.hyperparameters
     return Header(
         engine=__version__, mechanism=hp.mechanism, hyperparameters_hash=hyperparameters_hash(hp),
+        hyperparameters=hyperparameter_values(hp),
         scenario_hash=scenario_hash(scenario), seed=int(world.seed), overrides=overrides,
         checkpoint_every=int(checkpoint_every), level=entry,
         scenario=None if entry else compact_scenario(base),
@@ -182,13 +189,21 @@ def scenario_of(header: Header, level: Any = None) -> Scenario:
         raise SessionError(f"line 1: override {exc.problems[0]}") from None
     hp = scenario.hyperparameters
     if hp.mechanism != header.mechanism or hyperparameters_hash(hp) != header.hyperparameters_hash:
-        raise SessionError(f"line 1: the rules changed since this session was saved (mechanism "
-                           f"{header.mechanism} -> {hp.mechanism}, hyperparameters "
-                           f"{header.hyperparameters_hash} -> {hyperparameters_hash(hp)})")
+        # Only values that were recorded count: a hyperparameter added since (with a default that
+        # keeps the old behaviour) is not a change of rules; the checkpoints check the rest.
+        now = hyperparameter_values(hp)
+        changed = [f"{name} {value!r} -> {now[name]!r}" if name in now else f"{name} no longer exists"
+                   for name, value in header.hyperparameters.items() if now.get(name, ...) != value]
+        if hp.mechanism != header.mechanism:
+            changed.insert(0, f"mechanism {header.mechanism} -> {hp.mechanism}")
+        if changed or not header.hyperparameters:
+            raise SessionError("line 1: the rules changed since this session was saved: "
+                               + (", ".join(changed) or f"hyperparameters {header.hyperparameters_hash} -> "
+                                                        f"{hyperparameters_hash(hp)}"))
     if scenario_hash(scenario) != header.scenario_hash:
         what = f"level {header.level['name']!r}" if header.level else "the stored scenario"
         raise SessionError(f"line 1: {what} no longer builds the world that was played (scenario "
-                           f"{header.scenario_hash} -> {scenario_hash(scenario)}; a default changed?)")
+                           f"{header.scenario_hash} -> {scenario_hash(scenario)})")
     return scenario
 
 

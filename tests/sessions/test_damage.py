@@ -107,8 +107,19 @@ def test_changed_rules_are_refused(game):
     records = lines_of(path)
     records[0]["overrides"] = {"hyperparameters.kappa": 40000}
     rewrite(path, records)
-    with pytest.raises(SessionError, match="^line 1: the rules changed since this session was saved"):
+    with pytest.raises(SessionError, match="^line 1: the rules changed since this session was saved: "
+                                           "kappa 32767 -> 40000$"):
         Replay(path)
+
+
+def test_a_hyperparameter_added_since_is_not_a_change_of_rules(game):
+    """A session from an engine that did not have ``stake_threshold`` yet still replays (and verifies)."""
+    path, _ = game
+    records = lines_of(path)
+    del records[0]["hyperparameters"]["stake_threshold"]
+    records[0]["hyperparameters_hash"] = "0123456789abcdef"  # what the older engine hashed
+    rewrite(path, records)
+    assert verify(path).ok
 
 
 def test_level_the_build_does_not_have_is_refused(game):
