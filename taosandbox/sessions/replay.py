@@ -43,15 +43,32 @@ def _mapping_proxy(data: dict) -> MappingProxyType:
     return MappingProxyType(data)
 
 
-_DISPATCH = copyreg.dispatch_table.copy()
-_DISPATCH[MappingProxyType] = lambda m: (_mapping_proxy, (dict(m),))
-"""Levels keep read-only mappings (objective parameters) that pickle does not know."""
+def _reduce_epoch(result: Any) -> Any:
+    """An epoch result builds some matrices lazily (closures, which do not pickle): build them first."""
+    from taosandbox.chain.yuma import MATRIX_NAMES
+
+    for name in MATRIX_NAMES:
+        try:
+            result.compact(name)
+        except KeyError:
+            pass
+    return result.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+
+
+def _dispatch() -> dict:
+    from taosandbox.chain.yuma import EpochResult
+
+    table = copyreg.dispatch_table.copy()
+    # Levels keep read-only mappings (objective parameters) that pickle does not know.
+    table[MappingProxyType] = lambda m: (_mapping_proxy, (dict(m),))
+    table[EpochResult] = _reduce_epoch
+    return table
 
 
 def _pickle_world(world: Any) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
+    pickler.dispatch_table = _dispatch()
     pickler.dump(world)
     return buffer.getvalue()
 
@@ -229,6 +246,13 @@ class Replay:
     @property
     def snapshot_blocks(self) -> list[int]:
         return list(self._snapshot_blocks)
+
+    @property
+    def snapshot_kind(self) -> str | None:
+        """How copies are kept: "pickle" (fast), "deepcopy" (something did not pickle) or None (none)."""
+        if self.snapshot_seconds is None and not self._snapshots:
+            return None
+        return "pickle" if self._pickle else "deepcopy"
 
     # ------------------------------------------------------------------ events
     def timeline(self, kinds: tuple[str, ...] | None = None) -> list[tuple[int, str]]:

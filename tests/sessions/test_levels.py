@@ -36,8 +36,8 @@ def test_a_shipped_level_is_named_and_its_rules_replayed(tmp_path):
     header = lines_of(path)[0]
     assert header["level"] == {"name": "buy-a-seat", "hash": level.source_hash[:16], "rules": True}
     assert header["scenario"] is None
-    replay = Replay(path)
-    assert replay.verify().ok
+    replay = Replay(path, snapshot_seconds=0.0)
+    assert replay.verify().ok and replay.snapshot_kind == "pickle"
     refused = [e.data["reason"] for e in replay.world.events if e.kind == "refused"]
     assert refused == [e.data["reason"] for e in world.events if e.kind == "refused"] and len(refused) == 1
     assert replay.world.extra["level"]["status"] == "passed"
