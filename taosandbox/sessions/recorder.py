@@ -20,6 +20,8 @@ class SessionRecorder:
     With ``autosave=True`` it writes ``autosave_path`` (a new file in the autosave folder) every
     ``autosave_blocks`` blocks or ``autosave_seconds`` of play when something new happened, and on
     ``close()``. The player's actions come from ``world.action_log``, so nothing else has to call in.
+    Autosaves happen in the thread that steps the world; call ``save``/``close`` from that thread too,
+    or while the world is paused, so the file's last block and hash belong together.
     """
 
     def __init__(self, world: Any, *, level: Any = None, base_scenario: Any = None,

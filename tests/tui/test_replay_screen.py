@@ -93,3 +93,22 @@ async def test_replay_viewer_says_why_a_file_cannot_be_replayed(tmp_path):
         assert "Cannot replay bad.jsonl: line 1: not a session header" in status
         await pilot.press("space", "right", "n")  # nothing to do, nothing breaks
         assert screen.replay is None
+
+
+async def test_replay_viewer_shows_the_intact_part_of_a_damaged_file(tmp_path):
+    path = tmp_path / "game.jsonl"
+    record_game(path, blocks=120)
+    lines = path.read_text().splitlines(keepends=True)
+    cut = next(i for i, line in enumerate(lines) if '"block":100' in line)  # the actions at block 100
+    path.write_text("".join(lines[:cut + 1]) + lines[cut + 1][:25])
+    app = ReplayApp(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.replay.end_block == 100
+        notice = str(screen.query_one("#replay-notice", Static).render())
+        assert notice.startswith(f"Damaged file: line {cut + 2}: the file ends mid-line (cut short).")
+        assert "Showing the intact part, up to block 100." in notice
+        await pilot.press("end")
+        assert screen.replay.block == 100
