@@ -29,9 +29,16 @@ class SessionError(ValueError):
 
 
 # ------------------------------------------------------------------ hashing helpers
+def _plain(obj: Any) -> Any:
+    """numpy numbers and arrays (an action built from engine values) as plain JSON values."""
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    raise TypeError(f"cannot write {type(obj).__name__} in a session file")
+
+
 def canonical(obj: Any) -> str:
     """Compact JSON with sorted keys: the form checksums and hashes are taken over."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
 
 
 def crc_of(record: dict[str, Any]) -> str:
@@ -62,7 +69,7 @@ def encode_record(record: dict[str, Any], n: int) -> str:
     body = {"type": record["type"], "n": n}
     body.update((k, v) for k, v in record.items() if k not in ("type", "n", "crc"))
     body["crc"] = crc_of(body)
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=_plain)
 
 
 @dataclass

@@ -185,3 +185,26 @@ def test_a_line_is_its_canonical_record_with_n_and_crc():
     line = encode_record({"type": "checkpoint", "block": 5, "hash": "ab"}, 7)
     assert line == '{"type":"checkpoint","n":7,"block":5,"hash":"ab","crc":"%s"}' % crc_of(
         {"type": "checkpoint", "n": 7, "block": 5, "hash": "ab"})
+
+
+def test_odd_action_values_save_and_read_back(tmp_path):
+    """numpy values and a NaN (a refused hand-set weight) must not make saving fail."""
+    import math
+
+    import numpy as np
+
+    from taosandbox.actions import SetWeights
+    from taosandbox.world import World
+
+    from session_helpers import small_scenario
+
+    world = World(small_scenario(1))
+    recorder = SessionRecorder(world)
+    world.advance(2)
+    world.apply(SetWeights(hotkey="val-0", uids=tuple(np.arange(3)), values=(np.float64(0.5), math.nan, 1.0)))
+    world.advance(2)
+    session = load(recorder.save(tmp_path / "odd.jsonl"))
+    assert session.damage is None
+    [(block, action)] = session.actions
+    assert block == 2 and action["uids"] == [0, 1, 2] and math.isnan(action["values"][1])
+    assert verify(session.path).ok
