@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from taosandbox.sessions.format import Header, session_text
-from taosandbox.sessions.store import atomic_write, new_autosave_path
+from taosandbox.sessions.store import atomic_write, check_replaceable, new_autosave_path, save_path
 from taosandbox.sessions.worlds import make_header
 
 _RECORDERS: "weakref.WeakKeyDictionary[Any, SessionRecorder]" = weakref.WeakKeyDictionary()
@@ -76,6 +76,13 @@ class SessionRecorder:
         path = Path(path)
         atomic_write(path, self.text())
         return path
+
+    def save_as(self, name: str, *, force: bool = False) -> Path:
+        """Save the game so far under a name (``taosandbox sessions list`` shows it); an existing save
+        is replaced only with ``force``, and never one that cannot be read."""
+        target = save_path(name)
+        check_replaceable(target, force)
+        return self.save(target)
 
     def autosave(self) -> Path | None:
         if self.autosave_path is None:

@@ -197,15 +197,22 @@ def save_as(name: str, source: str | Path | None = None, *, force: bool = False)
     session = load(src)
     if session.damage:
         raise SessionError(f"{src}: {session.damage}; not saved (replay what is intact and save again)")
-    if target.exists() and target.resolve() != src.resolve():
-        if not force:
-            raise SessionError(f"a save named {target.stem!r} exists; use --force to replace it")
-        try:
-            load(target)
-        except SessionError as exc:
-            raise SessionError(f"the save {target.stem!r} cannot be read ({exc}); not replacing it") from None
+    if target.resolve() != src.resolve():
+        check_replaceable(target, force)
     atomic_write(target, session.to_text())
     return target
+
+
+def check_replaceable(target: Path, force: bool) -> None:
+    """SessionError unless ``target`` is free, or readable and ``force`` is given."""
+    if not target.exists():
+        return
+    if not force:
+        raise SessionError(f"a save named {target.stem!r} exists; use --force to replace it")
+    try:
+        load(target)
+    except SessionError as exc:
+        raise SessionError(f"the save {target.stem!r} cannot be read ({exc}); not replacing it") from None
 
 
 def delete_save(name_or_path: str | Path) -> Path:

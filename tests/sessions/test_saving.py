@@ -164,3 +164,19 @@ def test_a_damaged_source_is_not_saved_under_a_name(game, isolated_home):
     with pytest.raises(SessionError, match="ends mid-line"):
         save_as("copy", path)
     assert not save_path("copy").exists()
+
+
+def test_the_game_saves_under_a_name(isolated_home):
+    world = World(small_scenario(2))
+    recorder = SessionRecorder(world)
+    world.advance(4)
+    path = recorder.save_as("before the halving")
+    assert path == save_path("before the halving") and load(path).last_block == 4
+    world.advance(3)
+    with pytest.raises(SessionError, match="exists; use --force"):
+        recorder.save_as("before the halving")
+    assert load(recorder.save_as("before the halving", force=True)).last_block == 7
+    path.write_text("garbage")
+    with pytest.raises(SessionError, match="cannot be read"):
+        recorder.save_as("before the halving", force=True)
+    assert path.read_text() == "garbage"
