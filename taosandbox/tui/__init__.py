@@ -1,0 +1,1 @@
+"""The Textual game. Only this package (and ``cli.main``) imports Textual or rich."""

@@ -1,0 +1,296 @@
+"""The game: time controls, the chain at a glance, the metagraph, role panels and the event log.
+
+A thread worker steps the world (STYLE §5); the UI only ever reads snapshots it posts, at most ~4 Hz.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from taosandbox.tui.messages import ActionFinished, RequestAction, SimStopped, WorldUpdated
+from taosandbox.tui.screens.halving import HalvingModal
+from taosandbox.tui.sim import HALVING_SKIP_CAP, SimController
+from taosandbox.tui.format import blocks_as_time
+from taosandbox.tui.widgets.chain_panel import ChainPanel
+from taosandbox.tui.widgets.delegator_panel import DelegatorPanel
+from taosandbox.tui.widgets.event_log import EventLog
+from taosandbox.tui.widgets.miner_panel import MinerPanel
+from taosandbox.tui.widgets.neuron_table import LEGEND, NeuronTable
+from taosandbox.tui.widgets.validator_panel import ValidatorPanel
+
+REFRESH_SECONDS = 0.25
+"""The screen repaints from a new snapshot at most this often while the world runs (~4 Hz)."""
+
+TABS = ("metagraph", "miner", "validator", "delegator", "charts")
+
+
+def differences_line(snapshot: Any) -> str:
+    names = [line.split(" (chain", 1)[0] for line in snapshot.differences]
+    if not names:
+        return "This world uses the 2024 chain's parameters."
+    return "Sandbox ≠ chain: " + "; ".join(names) + "  (ctrl+p → “differences” for why)"
+
+
+class GameScreen(Screen):
+    """One running world, shown live."""
+
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause/Run"),
+        Binding("n", "step", "Step"),
+        Binding("plus,equals_sign", "speed(1)", "Faster"),
+        Binding("minus", "speed(-1)", "Slower"),
+        Binding("N", "next_epoch", "Next epoch"),
+        Binding("h", "next_halving", "To halving"),
+        Binding("e", "explain", "Explain"),
+        Binding("1", "tab('metagraph')", "Metagraph", show=False),
+        Binding("2", "tab('miner')", "Miner", show=False),
+        Binding("3", "tab('validator')", "Validator", show=False),
+        Binding("4", "tab('delegator')", "Delegator", show=False),
+        Binding("5", "tab('charts')", "Charts", show=False),
+    ]
+
+    def __init__(self, sim: SimController, *, role: str | None = None) -> None:
+        super().__init__()
+        self.sim = sim
+        self.role = role
+        self.snapshot: Any = None
+        self.running = False
+        """True while the worker runs continuously (space); skips run with ``running`` False."""
+        self.resume_after_banner = False
+
+    # ---- layout ----
+    def compose(self) -> ComposeResult:
+        yield ChainPanel(id="chain-panel")
+        yield Static("", id="differences")
+        with TabbedContent(id="tabs", initial="metagraph"):
+            with TabPane("1 Metagraph", id="metagraph"):
+                yield NeuronTable(id="neurons")
+                yield Static(LEGEND, id="legend")
+            with TabPane("2 Miner", id="miner"):
+                yield MinerPanel(id="miner-panel")
+            with TabPane("3 Validator", id="validator"):
+                yield ValidatorPanel(id="validator-panel")
+            with TabPane("4 Delegator", id="delegator"):
+                yield DelegatorPanel(id="delegator-panel")
+            with TabPane("5 Charts", id="charts"):
+                yield self._charts_widget()
+        yield EventLog(id="events")
+        yield Footer()
+
+    def _charts_widget(self):
+        """Hook: the charts panel comes from ``widgets/charts.py`` (built in parallel); a note until then."""
+        try:
+            from taosandbox.tui.widgets.charts import ChartsPanel  # type: ignore[import-not-found]
+        except ImportError:
+            return Static("Charts are not installed in this build.", id="charts-panel")
+        try:
+            return ChartsPanel(id="charts-panel")
+        except Exception:  # an unexpected constructor: never let the charts stop the game
+            return Static("Charts could not start.", id="charts-panel")
+
+    def on_mount(self) -> None:
+        role = self.role
+        snapshot = self.sim.snapshot()
+        if role is None:
+            role = snapshot.player.role
+        if role in TABS:
+            self.query_one(TabbedContent).active = role
+        self.query_one(EventLog).note(
+            f"#{snapshot.block:,} World ready. You play a {snapshot.player.role}. "
+            "space runs/pauses time, n steps one block, ctrl+p lists every action.", mine=True)
+        self.show_snapshot(snapshot)
+
+    # ---- showing snapshots (UI thread only) ----
+    def show_snapshot(self, snapshot: Any) -> None:
+        self.snapshot = snapshot
+        self.query_one(ChainPanel).show(snapshot, paused=not self.running, speed=self.sim.speed_label)
+        self.query_one("#differences", Static).update(differences_line(snapshot))
+        self._feed_active_tab()
+        events, dropped = self.sim.take_events()
+        if events or dropped:
+            self.query_one(EventLog).add_events(events, dropped)
+        halving = self.sim.take_halving()
+        if halving is not None:
+            self._show_halving(halving)
+
+    def _feed_active_tab(self) -> None:
+        if self.snapshot is None:
+            return
+        active = self.query_one(TabbedContent).active
+        if active == "metagraph":
+            self.query_one(NeuronTable).show(self.snapshot.neurons)
+        elif active in ("miner", "validator", "delegator"):
+            self.query_one(f"#{active}-panel").show(self.snapshot)  # type: ignore[attr-defined]
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self._feed_active_tab()
+
+    def on_world_updated(self, message: WorldUpdated) -> None:
+        self.show_snapshot(message.snapshot)
+
+    # ---- time ----
+    def action_toggle_pause(self) -> None:
+        if self.running:
+            self.pause()
+        else:
+            self.resume()
+
+    def pause(self) -> None:
+        self.running = False
+        self.workers.cancel_group(self, "sim")
+        if self.snapshot is not None:
+            self.query_one(ChainPanel).show(self.snapshot, paused=True, speed=self.sim.speed_label)
+
+    def resume(self) -> None:
+        self.running = True
+        self.run_sim()
+        if self.snapshot is not None:
+            self.query_one(ChainPanel).show(self.snapshot, paused=False, speed=self.sim.speed_label)
+
+    def action_step(self) -> None:
+        self.pause()
+        self.run_sim(limit=1, fast=True)
+
+    def action_speed(self, delta: int) -> None:
+        self.sim.change_speed(delta)
+        if self.snapshot is not None:
+            self.query_one(ChainPanel).show(self.snapshot, paused=not self.running, speed=self.sim.speed_label)
+
+    def action_next_epoch(self) -> None:
+        self.pause()
+        blocks = max(1, self.snapshot.blocks_to_next_epoch if self.snapshot is not None else 1)
+        self.run_sim(limit=blocks, fast=True)
+
+    def action_next_halving(self) -> None:
+        snapshot = self.snapshot
+        blocks = snapshot.blocks_to_next_halving if snapshot is not None else None
+        if blocks is None:
+            self.app.notify("No further halving: emission has reached its floor.", severity="warning")
+            return
+        if blocks > HALVING_SKIP_CAP:
+            self.app.notify(
+                f"The next halving is ~{blocks:,} blocks away ({blocks_as_time(blocks)}); this skip runs at "
+                f"most {HALVING_SKIP_CAP:,}. Try the halving level, which starts near 10.5M τ.",
+                title="Too far to skip", severity="warning", timeout=8)
+            return
+        self.pause()
+        self.app.notify(f"Running ~{blocks:,} blocks to the halving…", timeout=3)
+        # Recycling moves the halving later than the estimate: allow some slack, never past the cap.
+        self.run_sim(limit=min(HALVING_SKIP_CAP, blocks * 2 + 1000), fast=True)
+
+    @work(thread=True, exclusive=True, group="sim")
+    def run_sim(self, limit: int | None = None, fast: bool = False) -> None:
+        """Step the world in this thread; post a snapshot at most every REFRESH_SECONDS."""
+        worker = get_current_worker()
+        sim = self.sim
+        steps = 0
+        last_step = last_publish = 0.0
+        reason = "cancelled"
+        while not worker.is_cancelled:
+            rate = None if fast else sim.blocks_per_second
+            if rate is not None:
+                wait = last_step + 1.0 / rate - time.monotonic()
+                if wait > 0:
+                    time.sleep(min(wait, 0.05))
+                    continue
+            last_step = time.monotonic()
+            try:
+                events = sim.step()
+            except Exception as exc:  # an engine bug stops time, it does not close the game
+                reason = f"the engine failed: {type(exc).__name__}: {exc}"
+                break
+            steps += 1
+            if any(e.kind == "halving" for e in events):
+                reason = "halving"
+                break
+            if limit is not None and steps >= limit:
+                reason = "done"
+                break
+            now = time.monotonic()
+            if now - last_publish >= REFRESH_SECONDS:
+                last_publish = now
+                self.post_message(WorldUpdated(sim.snapshot()))
+        if reason != "cancelled":
+            self.post_message(SimStopped(reason))
+        self.post_message(WorldUpdated(sim.snapshot()))
+
+    def on_sim_stopped(self, message: SimStopped) -> None:
+        if message.reason == "halving":
+            self.resume_after_banner = self.running
+        self.running = False
+        if message.reason.startswith("the engine failed"):
+            self.query_one(EventLog).note(message.reason, error=True)
+            self.app.notify(message.reason, title="Simulation stopped", severity="error", timeout=10)
+
+    def _show_halving(self, event: Any) -> None:
+        self.pause()
+
+        def after(_result: Any) -> None:
+            if self.resume_after_banner:
+                self.resume_after_banner = False
+                self.resume()
+
+        self.app.push_screen(HalvingModal(event, self.snapshot), after)
+
+    # ---- actions from the panels ----
+    @on(RequestAction)
+    def _request_action(self, message: RequestAction) -> None:
+        message.stop()
+        self.apply_action(message.action)
+
+    def request(self, action: Any) -> None:
+        """Apply ``action`` through the sim lock (in a worker: training a model takes a moment)."""
+        self.apply_action(action)
+
+    @work(thread=True, group="actions")
+    def apply_action(self, action: Any) -> None:
+        ok, reason = self.sim.apply(action)
+        self.post_message(ActionFinished(action, ok, reason))
+        self.post_message(WorldUpdated(self.sim.snapshot()))
+
+    def on_action_finished(self, message: ActionFinished) -> None:
+        kind = getattr(message.action, "kind", "action")
+        if message.ok:
+            self.app.notify(f"{kind.replace('_', ' ')}: done", timeout=2)
+            return
+        reason = message.reason or "the world refused it"
+        self.app.notify(reason, title=f"Refused: {kind.replace('_', ' ')}", severity="error", timeout=8)
+        block = self.snapshot.block if self.snapshot is not None else 0
+        self.query_one(EventLog).note(f"#{block:,} refused {kind.replace('_', ' ')}: {reason}", error=True)
+
+    # ---- other screens ----
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_explain(self) -> None:
+        """Hook: open the explain-epoch screen for the selected neuron (``screens/explain.py``)."""
+        uid = self.query_one(NeuronTable).cursor_uid
+        if uid is None or self.snapshot is None:
+            self.app.notify("Select a neuron in the metagraph first.", severity="warning")
+            return
+        try:
+            from taosandbox.tui.screens.explain import ExplainScreen  # type: ignore[import-not-found]
+        except ImportError:
+            self.app.notify("The explain screen is not installed in this build.", severity="warning")
+            return
+        if self.snapshot.last_epoch is None:
+            self.app.notify("No epoch has run yet: step a block first (n).", severity="warning")
+            return
+        self.pause()
+        self.app.push_screen(ExplainScreen(self.snapshot, uid))
+
+    @on(NeuronTable.Selected)
+    def _neuron_selected(self, message: NeuronTable.Selected) -> None:
+        self.action_explain()
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_group(self, "sim")
