@@ -98,6 +98,24 @@ class TaskConfig:
 
 
 @dataclass(frozen=True)
+class ArrivalSpec:
+    """Newcomers: a new neuron tries to register every ``every`` blocks (for pruning pressure)."""
+
+    every: int = 360
+    start: int = 1
+    stop: int | None = None
+    role: str = "miner"
+    strategy: str = "honest"
+    model: str = "logistic"
+    params: dict = field(default_factory=dict)
+    budget: int = 200
+    balance_tao: float = 10.0
+    """What each newcomer's coldkey holds to pay the burn (from outside the subnet)."""
+    limit: int = 100
+    """At most this many newcomers."""
+
+
+@dataclass(frozen=True)
 class ChainConfig:
     total_issuance_tao: float = 0.0
     """Issuance already minted before block 0 (start near a halving to watch one)."""
@@ -117,6 +135,7 @@ class Scenario:
     task: TaskConfig = TaskConfig()
     neurons: tuple[NeuronSpec, ...] = ()
     nominators: tuple[NominatorSpec, ...] = ()
+    arrivals: tuple[ArrivalSpec, ...] = ()
     player: PlayerSpec = PlayerSpec()
     extra: dict = field(default_factory=dict)
     """Sections other modules own (governance...), validated by them."""
@@ -149,7 +168,7 @@ class Scenario:
 
 # ---------------------------------------------------------------- building with problems
 _NESTED = {"task": TaskConfig, "player": PlayerSpec, "chain": ChainConfig}
-_LISTS = {"neurons": NeuronSpec, "nominators": NominatorSpec}
+_LISTS = {"neurons": NeuronSpec, "nominators": NominatorSpec, "arrivals": ArrivalSpec}
 
 
 def _suggest(name: str, choices: list[str]) -> str:
@@ -283,6 +302,15 @@ def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
             bad("copy_of", "a copycat needs the uid it copies")
         if isinstance(obj.take, int) and not 0 <= obj.take <= 65535:
             bad("take", f"{obj.take} is outside [0, 65535]")
+    elif isinstance(obj, ArrivalSpec):
+        if obj.role not in NEURON_ROLES:
+            bad("role", f"{obj.role!r} is not one of {', '.join(NEURON_ROLES)}")
+        if isinstance(obj.every, int) and obj.every < 1:
+            bad("every", f"must be at least 1, got {obj.every}")
+        if isinstance(obj.limit, int) and not 0 <= obj.limit <= 10_000:
+            bad("limit", f"{obj.limit} is outside [0, 10000]")
+        if isinstance(obj.balance_tao, float) and obj.balance_tao < 0:
+            bad("balance_tao", f"must not be negative, got {obj.balance_tao}")
     elif isinstance(obj, PlayerSpec):
         if obj.role not in ROLES:
             bad("role", f"{obj.role!r} is not one of {', '.join(ROLES)}")

@@ -1,0 +1,73 @@
+"""The checks ``set_weights`` makes before storing a weight vector (YUMA_SPEC §7, 2024)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from taosandbox.chain.errors import ChainError
+from taosandbox.chain.hyperparams import Hyperparameters
+
+
+def check_weights(
+    hp: Hyperparameters,
+    *,
+    uid: int,
+    n: int,
+    uids: Sequence[int],
+    values: Sequence[float],
+    stake: int,
+    last_update: int,
+    permit: bool,
+    block: int,
+) -> np.ndarray:
+    """The u16 row the chain would store for validator ``uid``, or ChainError saying why not.
+
+    Checks in the chain's order (§7): lengths; stake >= WeightsMinStake; rate limit; permit (unless a
+    single self-weight); no duplicates; uids exist; at least min_allowed_weights; max weight limit.
+    """
+    if len(uids) != len(values):
+        raise ChainError("length_mismatch", f"{len(uids)} uids but {len(values)} values")
+    if len(uids) > n:
+        raise ChainError("too_many_weights", f"{len(uids)} weights for a subnet of {n} uids")
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
+                or not math.isfinite(float(v)) or v < 0:
+            raise ChainError("bad_weight", f"weights must be finite numbers >= 0, got {v!r}")
+    for u in uids:
+        if isinstance(u, bool) or not isinstance(u, (int, np.integer)):
+            raise ChainError("bad_uid", f"uids must be whole numbers, got {u!r}")
+    if stake < hp.weights_min_stake:
+        raise ChainError("not_enough_stake", f"needs {hp.weights_min_stake} rao of stake to set weights")
+    # §7 rate limit: last_update starts at the registration block, so a new neuron waits too.
+    if last_update != 0 and block - last_update < hp.weights_rate_limit:
+        wait = hp.weights_rate_limit - (block - last_update)
+        raise ChainError("rate_limited",
+                         f"weights were set {block - last_update} blocks ago; the rate limit is "
+                         f"{hp.weights_rate_limit} blocks (wait {wait} more)")
+    self_weight = len(uids) == 1 and int(uids[0]) == uid
+    if not permit and not self_weight:
+        raise ChainError("no_permit", "no validator permit: only the top stakes may set weights on others")
+    if len(set(int(u) for u in uids)) != len(uids):
+        raise ChainError("duplicate_uids", "the same uid appears twice")
+    for u in uids:
+        if not 0 <= int(u) < n:
+            raise ChainError("unknown_uid", f"uid {int(u)} does not exist (the subnet has uids 0..{n - 1})")
+    if not self_weight and len(uids) < min(hp.min_allowed_weights, n):
+        raise ChainError("too_few_weights",
+                         f"at least {min(hp.min_allowed_weights, n)} weights are required, got {len(uids)}")
+    row = np.zeros(n, dtype=np.float64)
+    vals = np.asarray(values, dtype=np.float64)
+    top = vals.max() if vals.size else 0.0
+    if top > 0:
+        # §7 max-upscale to u16: round(v * 65535 / max); the chain rounds halves away from zero.
+        row[np.asarray(uids, dtype=np.int64)] = np.floor(vals * 65535.0 / top + 0.5)
+    if hp.max_weight_limit != 65535 and not self_weight and row.sum() > 0:
+        largest = row.max() / row.sum()
+        if largest > hp.max_weight_limit / 65535:
+            raise ChainError("max_weight_exceeded",
+                             f"the largest weight is {largest:.1%} of the total; the limit is "
+                             f"{hp.max_weight_limit / 65535:.1%}")
+    return row

@@ -1,0 +1,486 @@
+"""The world: one subnet, its accounts and its agents, stepped block by block.
+
+Actions in, snapshots and events out. All randomness comes from the scenario's seed, so the same seed
+and the same actions give the same history, bit for bit. scikit-learn is imported only when the
+market is built (``World(...)``), never by ``import taosandbox.world``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from taosandbox.actions import (Action, AddStake, Deregister, Register, RemoveStake, Retrain,
+                                SetModel, SetScoring, SetTake, SetWeights)
+from taosandbox.chain import emission
+from taosandbox.chain.errors import ChainError
+from taosandbox.chain.hyperparams import sandbox_differences
+from taosandbox.chain.subnet import Subnet
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, tao
+from taosandbox.chain.yuma import _topk_permits
+from taosandbox.events import Event
+from taosandbox.scenario import NeuronSpec, Scenario
+from taosandbox.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
+
+OUTSIDE = "(outside the subnet)"
+"""The coldkey that holds the issuance not held by anyone in the scenario."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``World.apply`` did: ok, or refused with the reason."""
+
+    ok: bool
+    reason: str | None = None
+
+
+@dataclass
+class Agent:
+    """Who runs a UID and how (the chain itself knows only hotkeys)."""
+
+    uid: int
+    hotkey: str
+    coldkey: str
+    role: str
+    strategy: str
+    is_player: bool = False
+    auto_weights: bool = True
+    """Validators: set weights from their own scores when the rate limit allows."""
+
+
+def derive_seed(seed: int, *parts: int) -> int:
+    """A child seed for one purpose, stable across runs and platforms."""
+    return int(np.random.SeedSequence([seed, *parts]).generate_state(1, dtype=np.uint64)[0])
+
+
+class World:
+    """One subnet plus its accounts, built from a scenario and driven by ``step`` and ``apply``."""
+
+    def __init__(self, scenario: Scenario | dict | None = None, *, seed: int | None = None):
+        if not isinstance(scenario, Scenario):
+            scenario = Scenario.from_dict(scenario)
+        if seed is not None:
+            scenario = replace(scenario, seed=seed)
+        self.scenario = scenario
+        self.seed = scenario.seed
+        self.events: list[Event] = []
+        self.action_log: list[tuple[int, dict[str, Any]]] = []
+        self.extra: dict[str, Any] = {}
+        self.agents: dict[int, Agent] = {}
+        self._observers: list[Callable[[World, list[Event]], None]] = []
+        self._action_checks: list[Callable[[Action, World], str | None]] = []
+        self._arrived = 0
+        self._player_hotkeys = 0
+        self.subnet = Subnet(scenario.hyperparameters, owner_coldkey=scenario.chain.owner_coldkey,
+                             total_issuance=0, block=0)
+        from taosandbox.market import Market, TaskSpec  # imports scikit-learn lazily
+
+        task = scenario.task
+        self.market = Market(TaskSpec(dataset=task.dataset, pool_size=task.pool_size,
+                                      drift_block=task.drift_block, noise=task.noise),
+                             seed=derive_seed(self.seed, 1))
+        self._genesis()
+        self._flush()
+
+    # ------------------------------------------------------------------ genesis
+    def _genesis(self) -> None:
+        sc, sub, ledger = self.scenario, self.subnet, self.subnet.ledger
+        player = sc.player
+        ledger.create_coldkey(player.coldkey, tao(player.balance_tao))
+        counter = {"miner": 0, "validator": 0}
+        for spec in sc.neurons:
+            for k in range(spec.count):
+                index = counter[spec.role]
+                counter[spec.role] += 1
+                hotkey = spec.hotkey if spec.hotkey and spec.count == 1 else (
+                    f"{spec.hotkey}-{k + 1}" if spec.hotkey else f"{spec.role[:3]}-{index}")
+                coldkey = spec.coldkey or f"{hotkey}-owner"
+                self._genesis_neuron(spec, hotkey, coldkey)
+        for nom in sc.nominators:
+            ledger.create_coldkey(nom.coldkey, tao(nom.balance_tao))
+            for hotkey, amount in nom.stakes.items():
+                ledger.free[nom.coldkey] += tao(amount)
+                ledger.total_issuance += tao(amount)
+                sub.ledger.add_stake(nom.coldkey, hotkey, tao(amount))
+        if player.register:
+            hotkey = self._next_player_hotkey()
+            uid = sub.genesis_neuron(player.coldkey, hotkey, 0)
+            if player.stake_tao:
+                ledger.free[player.coldkey] += tao(player.stake_tao)
+                ledger.total_issuance += tao(player.stake_tao)
+                ledger.add_stake(player.coldkey, hotkey, tao(player.stake_tao))
+            role = "validator" if player.role == "validator" else "miner"
+            self._add_agent(uid, hotkey, player.coldkey, role, "player", is_player=True,
+                            model=player.model, params=player.params, budget=player.budget)
+        # Arrivals need coins to pay the burn: they come from outside the subnet.
+        reserve = sum(tao(a.balance_tao) * a.limit for a in sc.arrivals)
+        outside = max(tao(sc.chain.total_issuance_tao) - ledger.total_issuance, reserve)
+        ledger.create_coldkey(OUTSIDE, outside)
+        # The subnet has been running: permits as the last epoch would have left them (§4.3).
+        n = sub.n
+        if n:
+            sub.metagraph.validator_permit[:n] = _topk_permits(
+                sub.stake_vector(), sc.hyperparameters.max_allowed_validators,
+                nonzero_only=sc.hyperparameters.mechanism == "yuma3_2026")
+        self.events.append(Event(0, "action", f"World {sc.name!r} created with seed {self.seed}",
+                                 {"seed": self.seed}))
+
+    def _genesis_neuron(self, spec: NeuronSpec, hotkey: str, coldkey: str) -> None:
+        sub, ledger = self.subnet, self.subnet.ledger
+        if coldkey not in ledger.free:
+            ledger.create_coldkey(coldkey, 0)
+        ledger.free[coldkey] += tao(spec.balance_tao) + tao(spec.stake_tao)
+        ledger.total_issuance += tao(spec.balance_tao) + tao(spec.stake_tao)
+        uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take)
+        if spec.stake_tao:
+            ledger.add_stake(coldkey, hotkey, tao(spec.stake_tao))
+        self._add_agent(uid, hotkey, coldkey, spec.role, spec.strategy, model=spec.model,
+                        params=spec.params, budget=spec.budget, copy_of=spec.copy_of,
+                        favoured=spec.favoured, sample_size=spec.sample_size, noise=spec.noise)
+
+    def _add_agent(self, uid: int, hotkey: str, coldkey: str, role: str, strategy: str, *,
+                   is_player: bool = False, model: str = "logistic", params: dict | None = None,
+                   budget: int = 200, copy_of: int | None = None, favoured: tuple[int, ...] = (),
+                   sample_size: int = 8, noise: float = 0.1) -> None:
+        seed = derive_seed(self.seed, 2, uid, self.subnet.block, len(self.agents))
+        if role == "miner":
+            market_strategy = "honest" if strategy in ("player", "sybil") else strategy
+            self.market.add_miner(uid, strategy=market_strategy, model=model, params=params or {},
+                                  budget=budget, copy_of=copy_of, seed=seed)
+        else:
+            market_strategy = "honest" if strategy == "player" else strategy
+            self.market.add_validator(uid, strategy=market_strategy, sample_size=sample_size,
+                                      favoured=tuple(favoured), noise=noise, seed=seed)
+        self.agents[uid] = Agent(uid, hotkey, coldkey, role, strategy, is_player=is_player)
+
+    def _next_player_hotkey(self) -> str:
+        self._player_hotkeys += 1
+        return f"{self.scenario.player.coldkey}-hk{self._player_hotkeys}"
+
+    # ------------------------------------------------------------------ hooks
+    def add_observer(self, fn: Callable[["World", list[Event]], None]) -> None:
+        """``fn(world, events_of_the_block)`` runs after every block."""
+        self._observers.append(fn)
+
+    def add_action_check(self, fn: Callable[[Action, "World"], str | None]) -> None:
+        """``fn(action, world)`` returns a reason to refuse a player action, or None (levels)."""
+        self._action_checks.append(fn)
+
+    # ------------------------------------------------------------------ time
+    @property
+    def block(self) -> int:
+        return self.subnet.block
+
+    @property
+    def last_epoch(self):
+        return self.subnet.last_epoch
+
+    def step(self) -> list[Event]:
+        """Produce one block: the chain's block step, then the agents' extrinsics of that block."""
+        start = len(self.events)
+        sub = self.subnet
+        sub.step()
+        block = sub.block
+        if self.scenario.task.drift_block == block:
+            self.events.append(Event(block, "drift", "The task distribution shifted: models trained "
+                                     "before now score worse until they retrain"))
+        self.market.step(block)
+        self._arrivals(block)
+        self._validators_set_weights(block)
+        self._flush()
+        new = self.events[start:]
+        for fn in self._observers:
+            fn(self, new)
+        return new
+
+    def advance(self, blocks: int) -> None:
+        for _ in range(blocks):
+            self.step()
+
+    def _flush(self) -> None:
+        """Move the chain's events into the world's log, marking the player's."""
+        sub = self.subnet
+        if not sub.events:
+            return
+        player = self.scenario.player.coldkey
+        mine = {a.hotkey for a in self.agents.values() if a.is_player}
+        for event in sub.events:
+            d = event.data
+            is_player = (d.get("coldkey") == player or d.get("hotkey") in mine
+                         or d.get("by") in mine or player in d.get("payouts", ()))
+            self.events.append(replace(event, player=is_player) if is_player else event)
+        sub.events.clear()
+
+    def _validators_set_weights(self, block: int) -> None:
+        sub = self.subnet
+        mg, hp = sub.metagraph, sub.hp
+        consensus = sub.last_epoch.consensus if sub.last_epoch is not None else None
+        for uid, agent in self.agents.items():
+            if agent.role != "validator" or not agent.auto_weights:
+                continue
+            last = int(mg.last_update[uid])
+            if last != 0 and block - last < hp.weights_rate_limit:
+                continue
+            if not mg.validator_permit[uid]:
+                continue
+            weights = self.market.weights(uid, sub.n, consensus)
+            if weights is None:
+                continue
+            nonzero = np.flatnonzero(weights > 0)
+            nonzero = nonzero[nonzero != uid]
+            if nonzero.size == 0:
+                continue
+            try:
+                sub.set_weights(agent.hotkey, nonzero.tolist(), weights[nonzero].tolist())
+            except ChainError:
+                continue  # e.g. below min_allowed_weights: this agent simply skips its turn
+
+    def _arrivals(self, block: int) -> None:
+        ledger = self.subnet.ledger
+        for k, spec in enumerate(self.scenario.arrivals):
+            if block < spec.start or (spec.stop is not None and block > spec.stop):
+                continue
+            if (block - spec.start) % spec.every or self._arrived >= spec.limit:
+                continue
+            self._arrived += 1
+            hotkey = f"new-{self._arrived}"
+            coldkey = f"{hotkey}-owner"
+            amount = min(tao(spec.balance_tao), ledger.balance(OUTSIDE))
+            ledger.create_coldkey(coldkey, 0)
+            if amount:
+                ledger.free[OUTSIDE] -= amount
+                ledger.free[coldkey] += amount
+            self._register(coldkey, hotkey, spec.role, spec.strategy, model=spec.model,
+                           params=spec.params, budget=spec.budget, quiet=True)
+
+    def _register(self, coldkey: str, hotkey: str, role: str, strategy: str, *, is_player: bool = False,
+                  quiet: bool = False, **agent) -> int | None:
+        sub = self.subnet
+        try:
+            uid = sub.register(coldkey, hotkey)
+        except ChainError:
+            if quiet:
+                return None
+            raise
+        if uid in self.agents:
+            self.market.remove(uid)
+            del self.agents[uid]
+        self._add_agent(uid, hotkey, coldkey, role, strategy, is_player=is_player, **agent)
+        return uid
+
+    # ------------------------------------------------------------------ player actions
+    def apply(self, action: Action) -> Outcome:
+        """Apply a player action now (as an extrinsic of the current block), or refuse it."""
+        self.action_log.append((self.block, action.to_dict()))
+        reason = None
+        for check in self._action_checks:
+            reason = check(action, self)
+            if reason:
+                break
+        if reason is None:
+            handler = getattr(self, f"_do_{action.kind}", None)
+            if handler is None:
+                reason = f"unknown action {action.kind!r}"
+            else:
+                try:
+                    text = handler(action)
+                except (ChainError, ValueError, KeyError, TypeError) as exc:
+                    reason = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
+        if reason is not None:
+            self.events.append(Event(self.block, "refused", f"Refused {action.kind}: {reason}",
+                                     {"action": action.to_dict(), "reason": reason}, player=True))
+            self._flush()
+            return Outcome(False, reason)
+        self._flush()
+        self.events.append(Event(self.block, "action", text, {"action": action.to_dict()}, player=True))
+        return Outcome(True)
+
+    def _player_agent(self, hotkey: str, role: str | None = None) -> Agent:
+        uid = self.subnet.uid(hotkey)
+        agent = self.agents.get(uid) if uid is not None else None
+        if agent is None or not agent.is_player:
+            mine = ", ".join(a.hotkey for a in self.agents.values() if a.is_player) or "none"
+            raise ValueError(f"{hotkey or '(no hotkey)'} is not one of your registered hotkeys (yours: {mine})")
+        if role and agent.role != role:
+            raise ValueError(f"{hotkey} is a {agent.role}, not a {role}")
+        return agent
+
+    def _do_register(self, action: Register) -> str:
+        if action.role not in ("miner", "validator"):
+            raise ValueError(f"role must be miner or validator, got {action.role!r}")
+        from taosandbox.market import MODEL_KINDS
+
+        if action.role == "miner" and action.model not in MODEL_KINDS:
+            raise ValueError(f"unknown model {action.model!r}; choose one of: {', '.join(MODEL_KINDS)}")
+        hotkey = action.hotkey or f"{self.scenario.player.coldkey}-hk{self._player_hotkeys + 1}"
+        burn = self.subnet.burn
+        uid = self._register(self.scenario.player.coldkey, hotkey, action.role, "player",
+                             is_player=True, model=action.model, params=dict(action.params),
+                             budget=action.budget)
+        if not action.hotkey:
+            self._player_hotkeys += 1
+        return f"You registered {hotkey} at uid {uid} for {burn / 1e9:.4f} τ"
+
+    def _do_deregister(self, action: Deregister) -> str:
+        agent = self._player_agent(action.hotkey)
+        uid = self.subnet.deregister(agent.hotkey)
+        self.market.remove(uid)
+        del self.agents[uid]
+        return f"You gave up uid {uid}"
+
+    def _do_set_model(self, action: SetModel) -> str:
+        agent = self._player_agent(action.hotkey, "miner")
+        self.market.set_model(agent.uid, action.model, dict(action.params), action.budget)
+        acc = self.market.accuracy(agent.uid)
+        self.events.append(Event(self.block, "model_trained",
+                                 f"uid {agent.uid} trained {action.model} on {action.budget} samples: "
+                                 f"accuracy {acc:.1%}" if acc is not None else "model set",
+                                 {"uid": agent.uid, "model": action.model, "accuracy": acc}, True))
+        return f"Model of uid {agent.uid} set to {action.model}"
+
+    def _do_retrain(self, action: Retrain) -> str:
+        agent = self._player_agent(action.hotkey, "miner")
+        self.market.retrain(agent.uid, self.block)
+        acc = self.market.accuracy(agent.uid)
+        return f"uid {agent.uid} retrained" + (f": accuracy {acc:.1%}" if acc is not None else "")
+
+    def _do_set_weights(self, action: SetWeights) -> str:
+        agent = self._player_agent(action.hotkey, "validator")
+        self.subnet.set_weights(agent.hotkey, action.uids, action.values)
+        agent.auto_weights = False
+        return f"uid {agent.uid} set weights by hand (automatic scoring is now off)"
+
+    def _do_set_scoring(self, action: SetScoring) -> str:
+        agent = self._player_agent(action.hotkey, "validator")
+        self.market.configure_validator(agent.uid, sample_size=action.sample_size,
+                                        ema_alpha=action.ema_alpha, power=action.power)
+        agent.auto_weights = action.auto
+        return f"uid {agent.uid} scoring: " + ("automatic" if action.auto else "by hand")
+
+    def _do_add_stake(self, action: AddStake) -> str:
+        self.subnet.add_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        return f"Staked {action.amount_rao / 1e9:.4f} τ on {action.hotkey}"
+
+    def _do_remove_stake(self, action: RemoveStake) -> str:
+        self.subnet.remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        return f"Unstaked {action.amount_rao / 1e9:.4f} τ from {action.hotkey}"
+
+    def _do_set_take(self, action: SetTake) -> str:
+        self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
+        return f"Take of {action.hotkey} set to {action.take / 65535:.2%}"
+
+    # ------------------------------------------------------------------ views
+    def snapshot(self) -> Snapshot:
+        sub, mg, ledger = self.subnet, self.subnet.metagraph, self.subnet.ledger
+        hp, n, block = sub.hp, sub.n, sub.block
+        immune = mg.immune(block, hp.immunity_period)
+        full = n >= hp.max_allowed_uids
+        prune = mg.neuron_to_prune(block, hp.immunity_period) if full else None
+        player_ck = self.scenario.player.coldkey
+        rows = []
+        for uid in range(n):
+            hotkey = mg.hotkeys[uid]
+            agent = self.agents.get(uid)
+            info = self.market.miner_info(uid) if agent and agent.role == "miner" else {}
+            m = mg.metrics
+            rows.append(NeuronRow(
+                uid=uid, hotkey=hotkey, coldkey=ledger.owner.get(hotkey, ""),
+                role=agent.role if agent else "vacant",
+                strategy=agent.strategy if agent else "",
+                model=info.get("model"), accuracy=info.get("accuracy"),
+                stake_rao=ledger.hotkey_stake.get(hotkey, 0),
+                rank=float(m["rank"][uid]), trust=float(m["trust"][uid]),
+                consensus=float(m["consensus"][uid]), incentive=float(m["incentive"][uid]),
+                dividends=float(m["dividends"][uid]), emission_rao=int(mg.emission[uid]),
+                validator_trust=float(m["validator_trust"][uid]),
+                validator_permit=bool(mg.validator_permit[uid]),
+                last_update=int(mg.last_update[uid]), updated=block - int(mg.last_update[uid]),
+                active=bool(mg.last_update[uid] + hp.activity_cutoff >= block),
+                registered_block=int(mg.registered_block[uid]), immune=bool(immune[uid]),
+                immunity_left=max(0, hp.immunity_period - (block - int(mg.registered_block[uid]))),
+                pruning_score=int(mg.pruning_score[uid]),
+                emission_total_rao=int(mg.emission_total[uid]),
+                take=ledger.take.get(hotkey, hp.default_take),
+                is_player=bool(agent and agent.is_player), next_to_prune=uid == prune,
+            ))
+        return Snapshot(
+            block=block, seconds=block * BLOCK_SECONDS, hyperparameters=hp,
+            total_issuance_rao=ledger.total_issuance,
+            block_emission_rao=emission.block_emission(ledger.total_issuance),
+            halving_index=emission.halving_index(ledger.total_issuance),
+            next_halving_issuance_rao=emission.next_halving_threshold(ledger.total_issuance),
+            blocks_to_next_halving=emission.blocks_to_next_halving(ledger.total_issuance),
+            pending_emission_rao=ledger.pending_emission + ledger.accrued,
+            recycled_rao=ledger.recycled, burn_rao=sub.burn,
+            blocks_to_next_epoch=sub.blocks_to_next_epoch(),
+            last_epoch_block=sub.last_epoch_block if sub.last_epoch is not None else None,
+            neurons=tuple(rows), player=self._player_view(), delegates=self._delegates(player_ck),
+            halvings=tuple(dict(h) for h in sub.halvings),
+            differences=tuple(sandbox_differences(hp)), last_epoch=sub.last_epoch,
+            extra=dict(self.extra),
+        )
+
+    def _player_view(self) -> PlayerView:
+        sub, ledger, sc = self.subnet, self.subnet.ledger, self.scenario
+        ck = sc.player.coldkey
+        stakes = tuple(
+            StakeRow(hotkey=hk, uid=sub.uid(hk), amount_rao=amount,
+                     earned_rao=ledger.earned_on.get((ck, hk), 0), own=ledger.owner.get(hk) == ck)
+            for (c, hk), amount in sorted(ledger.stake.items()) if c == ck
+        )
+        mine = [a for a in self.agents.values() if a.is_player]
+        burned = sum(e.data.get("burn_rao", 0) for e in self.events
+                     if e.kind == "registered" and e.data.get("coldkey") == ck)
+        return PlayerView(
+            coldkey=ck, role=sc.player.role, free_rao=ledger.balance(ck),
+            staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
+            uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
+            earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=burned,
+            spent_fees_rao=int(self.extra.get("fees_paid", {}).get(ck, 0)),
+            start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
+        )
+
+    def _delegates(self, player_ck: str) -> tuple[DelegateRow, ...]:
+        sub, ledger, mg = self.subnet, self.subnet.ledger, self.subnet.metagraph
+        result = sub.last_epoch
+        epochs_per_day = BLOCKS_PER_DAY / sub.hp.tempo if sub.hp.tempo else 0.0
+        rows = []
+        for uid, agent in sorted(self.agents.items()):
+            if agent.role != "validator":
+                continue
+            hk = agent.hotkey
+            stake = ledger.hotkey_stake.get(hk, 0)
+            take = ledger.take.get(hk, sub.hp.default_take)
+            per_day = 0.0
+            if result is not None and stake and uid < len(result.validator_emission_u64):
+                v = float(result.validator_emission_u64[uid])
+                per_day = v * (1 - take / 65535) / stake * epochs_per_day
+            rows.append(DelegateRow(
+                hotkey=hk, uid=uid, owner=agent.coldkey, take=take, total_stake_rao=stake,
+                nominators=len([c for c in ledger.stakers.get(hk, ()) if c != agent.coldkey]),
+                player_stake_rao=ledger.stake_of(player_ck, hk), return_per_tao_day=per_day,
+                validator_trust=float(mg.metrics["validator_trust"][uid]),
+                validator_permit=bool(mg.validator_permit[uid]),
+            ))
+        return tuple(rows)
+
+    def state_hash(self) -> str:
+        """A digest of everything that determines the future: same history, same hash."""
+        sub, mg, ledger = self.subnet, self.subnet.metagraph, self.subnet.ledger
+        n = mg.n
+        h = hashlib.blake2b(digest_size=16)
+        h.update(repr((sub.block, sub.burn, sub.regs_this_interval, sub.last_epoch_block,
+                       ledger.total_issuance, ledger.pending_emission, ledger.recycled,
+                       sorted(ledger.free.items()), sorted(ledger.stake.items()),
+                       ledger.accrued, sorted(ledger.take.items()),
+                       mg.hotkeys, sorted(mg.vacant), sub.hp)).encode())
+        for array in (mg.registered_block[:n], mg.last_update[:n], mg.validator_permit[:n],
+                      mg.pruning_score[:n], mg.weights[:n, :n], mg.bonds[:n, :n], mg.emission[:n],
+                      sub.accrued[:n]):
+            h.update(np.ascontiguousarray(array).tobytes())
+        h.update(self.market.state_digest())
+        return h.hexdigest()
