@@ -50,9 +50,41 @@ def available_levels() -> list[LevelChoice]:
         return []
 
 
+PLAYER_BALANCE_TAO = {"miner": 100.0, "validator": 3000.0, "delegator": 1000.0}
+"""What the player starts with: a validator needs enough to stake its way to a permit."""
+
+
 def sandbox_scenario(role: str, seed: int | None) -> dict[str, Any]:
-    """The free sandbox: the default world, with the player in ``role``."""
-    data: dict[str, Any] = {"name": "sandbox", "player": {"role": role}}
+    """The free sandbox: 8 validators, 32 miners of mixed skill, newcomers every 200 blocks."""
+    validators = [
+        {"role": "validator", "strategy": "honest", "stake_tao": stake, "registered_block": -10_000,
+         "hotkey": f"val-{i}"}
+        for i, stake in enumerate((2000.0, 1500.0, 1000.0, 800.0, 500.0, 300.0))
+    ]
+    validators += [
+        {"role": "validator", "strategy": "copier", "stake_tao": 400.0, "registered_block": -10_000,
+         "hotkey": "val-copier"},
+        {"role": "validator", "strategy": "noisy", "stake_tao": 200.0, "registered_block": -10_000,
+         "hotkey": "val-noisy"},
+    ]
+    models = ("logistic", "knn", "tree", "forest")
+    miners = [
+        {"role": "miner", "strategy": "honest", "model": models[i % len(models)], "budget": 60 + 40 * (i % 6),
+         "registered_block": -10_000, "hotkey": f"miner-{i}"}
+        for i in range(24)
+    ]
+    miners += [{"role": "miner", "strategy": "idle", "count": 4, "registered_block": -10_000, "hotkey": "idle"},
+               {"role": "miner", "strategy": "random", "count": 3, "registered_block": -10_000,
+                "hotkey": "random"},
+               {"role": "miner", "strategy": "copycat", "copy_of": len(validators), "registered_block": -10_000,
+                "hotkey": "copycat"}]
+    data: dict[str, Any] = {
+        "name": "sandbox",
+        "hyperparameters": {"max_allowed_uids": 48},
+        "neurons": validators + miners,
+        "arrivals": [{"every": 200, "start": 50, "balance_tao": 20.0, "limit": 200}],
+        "player": {"role": role, "balance_tao": PLAYER_BALANCE_TAO.get(role, 100.0)},
+    }
     if seed is not None:
         data["seed"] = seed
     return data

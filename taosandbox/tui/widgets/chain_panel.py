@@ -13,7 +13,7 @@ from taosandbox.tui.format import blocks_as_time, halving_progress, per_day, sim
 
 
 def time_line(snapshot: Any, paused: bool, speed: str) -> str:
-    state = "[b reverse] ⏸ PAUSED [/]" if paused else f"[b reverse] ▶ {speed} [/]"
+    state = f"[b reverse] ⏸ PAUSED [/] (speed {speed})" if paused else f"[b reverse] ▶ {speed} [/]"
     epoch = snapshot.blocks_to_next_epoch
     return (f"{state}  block [b]{snapshot.block:,}[/]  [b]{sim_clock(snapshot.seconds)}[/]"
             f"  next epoch in {epoch} block{'s' if epoch != 1 else ''}")
