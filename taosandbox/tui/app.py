@@ -39,6 +39,8 @@ class TaoApp(App):
         self.role = role
         self.first_screen_at: float | None = None
         self.autosave_note: str | None = None
+        self.building = False
+        """True while a world builds (a second Start is ignored)."""
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
@@ -61,6 +63,9 @@ class TaoApp(App):
     def start_game(self, role: str, level: str | None) -> None:
         from taosandbox.tui.screens.loading import LoadingScreen
 
+        if self.building:
+            return
+        self.building = True
         what = f"level {level}" if level else f"the free sandbox as a {role}"
         self.push_screen(LoadingScreen(f"Building {what}: training the miners' models…"))
         self._build_world(role, level, self.seed)
@@ -77,6 +82,7 @@ class TaoApp(App):
     def on_world_built(self, message: WorldBuilt) -> None:
         from taosandbox.tui.screens.loading import LoadingScreen
 
+        self.building = False
         if isinstance(self.screen, LoadingScreen):
             self.pop_screen()
         if message.error:

@@ -29,6 +29,10 @@ from taosandbox.tui.widgets.validator_panel import ValidatorPanel
 REFRESH_SECONDS = 0.25
 """The screen repaints from a new snapshot at most this often while the world runs (~4 Hz)."""
 
+BURST_SECONDS = 0.02
+"""At full speed the sim thread sleeps briefly after this much work, so the UI thread gets the GIL
+(without it, key presses wait behind the interpreter's 5 ms switch interval, many times over)."""
+
 TABS = ("metagraph", "miner", "validator", "delegator", "charts")
 
 
@@ -194,6 +198,7 @@ class GameScreen(Screen):
         sim = self.sim
         steps = 0
         last_step = last_publish = 0.0
+        burst_start = time.monotonic()
         reason = "cancelled"
         while not worker.is_cancelled:
             rate = None if fast else sim.blocks_per_second
@@ -216,6 +221,9 @@ class GameScreen(Screen):
                 reason = "done"
                 break
             now = time.monotonic()
+            if now - burst_start >= BURST_SECONDS:
+                time.sleep(0.004)
+                burst_start = time.monotonic()
             if now - last_publish >= REFRESH_SECONDS:
                 last_publish = now
                 self.post_message(WorldUpdated(sim.snapshot()))
