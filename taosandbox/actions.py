@@ -115,10 +115,19 @@ class SetTake(Action):
     take: int = 11796
 
 
+@dataclass(frozen=True)
+class Answer(Action):
+    """The player answers a level's question (an objective id) with a number; levels check it."""
+
+    kind: ClassVar[str] = "answer"
+    question_id: str = ""
+    value: float = 0.0
+
+
 ACTION_TYPES: dict[str, type[Action]] = {
     cls.kind: cls
     for cls in (Register, Deregister, SetModel, Retrain, SetWeights, SetScoring, AddStake, RemoveStake,
-                SetTake)
+                SetTake, Answer)
 }
 
 

@@ -372,3 +372,25 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
                 node = node[part]
         else:
             raise KeyError(f"{'.'.join(parts[:i])} is not a section")
+
+
+DEFAULT_SANDBOX: dict[str, Any] = {
+    "name": "free sandbox",
+    "seed": 1,
+    "task": {"dataset": "digits", "pool_size": 512},
+    "neurons": [
+        {"role": "validator", "strategy": "honest", "count": 6, "stake_tao": 2000, "registered_block": -20000},
+        {"role": "validator", "strategy": "noisy", "count": 1, "stake_tao": 800, "registered_block": -20000},
+        {"role": "validator", "strategy": "copier", "count": 1, "stake_tao": 600, "registered_block": -20000},
+        {"role": "miner", "model": "forest", "budget": 600, "count": 8, "registered_block": -20000},
+        {"role": "miner", "model": "logistic", "budget": 400, "count": 12, "registered_block": -20000},
+        {"role": "miner", "model": "knn", "budget": 300, "count": 10, "registered_block": -20000},
+        {"role": "miner", "model": "naive_bayes", "budget": 300, "count": 8, "registered_block": -20000},
+        {"role": "miner", "model": "tree", "budget": 150, "count": 10, "registered_block": -20000},
+        {"role": "miner", "strategy": "random", "count": 4, "registered_block": -20000},
+        {"role": "miner", "strategy": "idle", "count": 2, "registered_block": -20000},
+    ],
+    "nominators": [],
+    "player": {"role": "miner", "balance_tao": 100},
+}
+"""The free sandbox: 8 validators, 56 miners of every kind, a player with 100 TAO."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from taosandbox.actions import (Action, AddStake, Deregister, Register, RemoveStake, Retrain,
+from taosandbox.actions import (Action, AddStake, Answer, Deregister, Register, RemoveStake, Retrain,
                                 SetModel, SetScoring, SetTake, SetWeights)
 from taosandbox.chain import emission
 from taosandbox.chain.errors import ChainError
@@ -74,6 +74,8 @@ class World:
         self._observers: list[Callable[[World, list[Event]], None]] = []
         self._action_checks: list[Callable[[Action, World], str | None]] = []
         self._arrived = 0
+        self._retrain_at: dict[int, int] = {}
+        """uid -> block at which a non-player miner retrains after a drift."""
         self._player_hotkeys = 0
         self.subnet = Subnet(scenario.hyperparameters, owner_coldkey=scenario.chain.owner_coldkey,
                              total_issuance=0, block=0)
@@ -188,7 +190,12 @@ class World:
         if self.scenario.task.drift_block == block:
             self.events.append(Event(block, "drift", "The task distribution shifted: models trained "
                                      "before now score worse until they retrain"))
+            self._schedule_npc_retraining(block)
         self.market.step(block)
+        if self._retrain_at:
+            for uid in [u for u, at in self._retrain_at.items() if at == block]:
+                del self._retrain_at[uid]
+                self.market.retrain(uid, block)
         self._arrivals(block)
         self._validators_set_weights(block)
         self._flush()
@@ -196,6 +203,13 @@ class World:
         for fn in self._observers:
             fn(self, new)
         return new
+
+    def _schedule_npc_retraining(self, block: int) -> None:
+        """After a drift, other honest miners notice and retrain, each after its own delay."""
+        rng = np.random.default_rng(derive_seed(self.seed, 3, block))
+        for uid, agent in sorted(self.agents.items()):
+            if agent.role == "miner" and not agent.is_player and agent.strategy in ("honest", "sybil"):
+                self._retrain_at[uid] = block + int(rng.integers(10, 200))
 
     def advance(self, blocks: int) -> None:
         for _ in range(blocks):
@@ -219,14 +233,15 @@ class World:
         sub = self.subnet
         mg, hp = sub.metagraph, sub.hp
         consensus = sub.last_epoch.consensus if sub.last_epoch is not None else None
-        for uid, agent in self.agents.items():
-            if agent.role != "validator" or not agent.auto_weights:
-                continue
-            last = int(mg.last_update[uid])
-            if last != 0 and block - last < hp.weights_rate_limit:
-                continue
-            if not mg.validator_permit[uid]:
-                continue
+        uids = np.fromiter((u for u, a in self.agents.items() if a.role == "validator" and a.auto_weights),
+                           dtype=np.int64)
+        last = mg.last_update[uids]
+        if hp.commit_reveal_period:
+            last = np.maximum(last, sub.last_commit[uids])
+        # §7: only when the rate limit allows, and only with a permit (no point trying otherwise).
+        due = ((last == 0) | (block - last >= hp.weights_rate_limit)) & mg.validator_permit[uids]
+        for uid in uids[due].tolist():
+            agent = self.agents[uid]
             weights = self.market.weights(uid, sub.n, consensus)
             if weights is None:
                 continue
@@ -269,6 +284,7 @@ class World:
         if uid in self.agents:
             self.market.remove(uid)
             del self.agents[uid]
+            self._retrain_at.pop(uid, None)
         self._add_agent(uid, hotkey, coldkey, role, strategy, is_player=is_player, **agent)
         return uid
 
@@ -330,6 +346,7 @@ class World:
         uid = self.subnet.deregister(agent.hotkey)
         self.market.remove(uid)
         del self.agents[uid]
+        self._retrain_at.pop(uid, None)
         return f"You gave up uid {uid}"
 
     def _do_set_model(self, action: SetModel) -> str:
@@ -368,6 +385,10 @@ class World:
     def _do_remove_stake(self, action: RemoveStake) -> str:
         self.subnet.remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
         return f"Unstaked {action.amount_rao / 1e9:.4f} τ from {action.hotkey}"
+
+    def _do_answer(self, action: Answer) -> str:
+        # The level that asked checks the answer (it sees this action); the chain is not involved.
+        return f"You answered {action.question_id}: {action.value:g}"
 
     def _do_set_take(self, action: SetTake) -> str:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
@@ -433,13 +454,11 @@ class World:
             for (c, hk), amount in sorted(ledger.stake.items()) if c == ck
         )
         mine = [a for a in self.agents.values() if a.is_player]
-        burned = sum(e.data.get("burn_rao", 0) for e in self.events
-                     if e.kind == "registered" and e.data.get("coldkey") == ck)
         return PlayerView(
             coldkey=ck, role=sc.player.role, free_rao=ledger.balance(ck),
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
-            earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=burned,
+            earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=int(self.extra.get("fees_paid", {}).get(ck, 0)),
             start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
         )
@@ -473,14 +492,15 @@ class World:
         sub, mg, ledger = self.subnet, self.subnet.metagraph, self.subnet.ledger
         n = mg.n
         h = hashlib.blake2b(digest_size=16)
-        h.update(repr((sub.block, sub.burn, sub.regs_this_interval, sub.last_epoch_block,
+        h.update(repr((sub.block, sub.burn, sub.regs_this_interval, sub.last_epoch_block, sub.carried_over,
                        ledger.total_issuance, ledger.pending_emission, ledger.recycled,
                        sorted(ledger.free.items()), sorted(ledger.stake.items()),
                        ledger.accrued, sorted(ledger.take.items()),
-                       mg.hotkeys, sorted(mg.vacant), sub.hp)).encode())
+                       mg.hotkeys, sorted(mg.vacant), sub.hp, sorted(self._retrain_at.items()),
+                       [(b, u, hk, r.tobytes()) for b, u, hk, r in sub.commits])).encode())
         for array in (mg.registered_block[:n], mg.last_update[:n], mg.validator_permit[:n],
                       mg.pruning_score[:n], mg.weights[:n, :n], mg.bonds[:n, :n], mg.emission[:n],
-                      sub.accrued[:n]):
+                      sub.accrued[:n], sub.last_commit[:n]):
             h.update(np.ascontiguousarray(array).tobytes())
         h.update(self.market.state_digest())
         return h.hexdigest()

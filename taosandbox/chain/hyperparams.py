@@ -67,6 +67,9 @@ class Hyperparameters:
     max_weight_limit: int = 65535
     weights_rate_limit: int = 100
     weights_min_stake: int = 0
+    commit_reveal_period: int = 0
+    """Commit-reveal: set weights are hidden and only count this many blocks later (0 = off, as on
+    the 2024 chain by default; the chain counts the period in tempos)."""
 
     # §3, §5 money
     subnet_owner_cut: int = 11796
@@ -109,7 +112,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "max_allowed_validators": (1, 4096),
     "activity_cutoff": (1, None),
     "stake_threshold": (0, None),
-    "max_allowed_uids": (2, 4096),
+    "max_allowed_uids": (1, 4096),
     "immunity_period": (0, None),
     "burn": (0, None),
     "min_burn": (0, None),
@@ -122,6 +125,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "max_weight_limit": (1, U16_MAX),
     "weights_rate_limit": (0, None),
     "weights_min_stake": (0, None),
+    "commit_reveal_period": (0, 100_000),
     "subnet_owner_cut": (0, U16_MAX),
     "default_take": (0, U16_MAX),
     "min_take": (0, U16_MAX),

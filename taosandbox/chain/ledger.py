@@ -61,6 +61,8 @@ class Ledger:
         """Stake held at the hotkey's previous drain: stake added since then does not count (§5)."""
         self.recycled = 0
         """Rao burned by registrations (they lowered issuance)."""
+        self.burned_by: dict[str, int] = defaultdict(int)
+        """coldkey -> rao it burned (registration costs)."""
         self.earned: dict[str, int] = defaultdict(int)
         """coldkey -> rao the network paid it (drains, owner cut)."""
         self.earned_on: dict[tuple[str, str], int] = defaultdict(int)
@@ -147,6 +149,7 @@ class Ledger:
         self.free[coldkey] -= amount
         self.total_issuance -= amount
         self.recycled += amount
+        self.burned_by[coldkey] += amount
 
     def _change_stake(self, coldkey: str, hotkey: str, delta: int) -> None:
         key = (coldkey, hotkey)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import MISSING, fields
+from functools import lru_cache
 from typing import Any, TextIO
 
 import numpy as np
@@ -28,9 +29,17 @@ def case_hyperparameters(case: dict) -> Hyperparameters:
     unknown = sorted(set(given) - _HP_FIELDS)
     if unknown:
         raise ValueError(f"unknown hyperparameter(s): {', '.join(unknown)}")
-    mechanism = case.get("mechanism", given.get("mechanism", "yuma_2024"))
-    given["mechanism"] = mechanism
-    return Hyperparameters(**given)
+    given["mechanism"] = case.get("mechanism", given.get("mechanism", "yuma_2024"))
+    try:
+        return _hyperparameters(tuple(sorted(given.items())))
+    except TypeError:  # an unhashable (hence invalid) value: let Hyperparameters say what is wrong
+        return Hyperparameters(**given)
+
+
+@lru_cache(maxsize=64)
+def _hyperparameters(items: tuple) -> Hyperparameters:
+    # Hyperparameters is frozen and validating one costs ~10 µs: build each distinct set once.
+    return Hyperparameters(**dict(items))
 
 
 def case_inputs(inputs: dict) -> EpochInputs:
@@ -131,7 +140,7 @@ def _compare(key: str, got: Any, want: Any, tol: dict, combined: np.ndarray) -> 
     if not ok:
         idx = np.unravel_index(int(np.nanargmax(np.where(np.isnan(diff), np.inf, diff))), diff.shape)
         at = ",".join(str(int(i)) for i in idx)
-        where = f"at [{at}] got {g[idx]!r}, expected {w[idx]!r}"
+        where = f"at [{at}] got {float(g[idx])!r}, expected {float(w[idx])!r}"
     return err, ok, where
 
 

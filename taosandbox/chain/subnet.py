@@ -38,6 +38,11 @@ class Subnet:
         self.last_epoch_block = block
         self.last_epoch: EpochResult | None = None
         cap = self.metagraph.capacity
+        self.commits: list[tuple[int, int, str, np.ndarray]] = []
+        """Commit-reveal: (reveal block, uid, hotkey, u16 row) awaiting their reveal, oldest first."""
+        self.last_commit = np.zeros(cap, dtype=np.int64)
+        self.carried_over = 0
+        """Pending rao the last epoch could not distribute; the owner's cut is not taken twice."""
         self.accrued = np.zeros((cap, 2), dtype=np.int64)
         """Per uid: [validator part, mining part] of epoch emission awaiting the hotkey's drain (§5)."""
         self.drain_slot = np.zeros(cap, dtype=np.int64)
@@ -83,10 +88,25 @@ class Subnet:
 
     # ------------------------------------------------------------------ block step (§1)
     def step(self) -> None:
-        """Produce the next block: burn adjustment, emission, epoch when due, drains when due."""
+        """Produce the next block: burn adjustment, reveals, emission, epoch when due, drains."""
         self.block += 1
         self._adjust_burn()
+        if self.commits:
+            self._reveal_due()
         self._coinbase()
+
+    def _reveal_due(self) -> None:
+        """Commit-reveal: committed weights whose period has passed are stored and count from now."""
+        mg = self.metagraph
+        while self.commits and self.commits[0][0] <= self.block:
+            _, uid, hotkey, row = self.commits.pop(0)
+            if mg.hotkeys[uid] != hotkey:
+                continue  # the uid changed hands before the reveal
+            mg.weights[uid, :] = 0.0
+            mg.weights[uid, : len(row)] = row[: mg.n]
+            mg.last_update[uid] = self.block
+            self._emit("weights_set", f"uid {uid} revealed weights on {int((row > 0).sum())} uids",
+                       uid=uid, hotkey=hotkey, revealed=True)
 
     def _adjust_burn(self) -> None:
         """§6 burn adjustment every adjustment_interval blocks (burn-only registration)."""
@@ -156,13 +176,16 @@ class Subnet:
     # ------------------------------------------------------------------ epoch (§3, §4)
     def run_epoch(self) -> EpochResult | None:
         mg, ledger, n = self.metagraph, self.ledger, self.metagraph.n
-        pending = ledger.pending_emission
-        # §3 the subnet owner's cut, then the rest E goes through Yuma.
-        cut = pending * self.hp.subnet_owner_cut // 65535
+        # §3 the subnet owner's cut of what was minted since the last epoch, then the rest E goes
+        # through Yuma. Rao an epoch could not distribute (flooring dust, nobody to pay) is carried
+        # over to the next one without being cut twice.
+        fresh = ledger.pending_emission - self.carried_over
+        cut = fresh * self.hp.subnet_owner_cut // 65535
         if cut:
             ledger.pay_owner_cut(self.owner_coldkey, cut)
         previous_epoch_block, self.last_epoch_block = self.last_epoch_block, self.block
         if n == 0:
+            self.carried_over = ledger.pending_emission
             return None
         rao_emission = ledger.pending_emission
         owner_uid = None
@@ -183,7 +206,14 @@ class Subnet:
         # §4.15 storage: permits for the next epoch, bonds as u16, metrics.
         changed = np.flatnonzero(result.new_validator_permit != mg.validator_permit[:n])
         mg.validator_permit[:n] = result.new_validator_permit
-        mg.bonds[:n, :n] = np.floor(np.asarray(result.bonds_stored) * 65535.0)
+        # Bonds are kept as the chain's u16 values, expressed as fractions of 65535 (Yuma 3 reads them
+        # as fractions; 2024 is scale-free). Rows with a new permit are written, rows that lost it are
+        # cleared, others stay as they were.
+        rows, stored = result.matrix_rows, result.compact("bonds_stored")
+        written = result.new_validator_permit[rows]
+        mg.bonds[rows[written], :n] = np.floor(stored[written] * 65535.0) / 65535.0
+        cleared = rows[~written & inputs.validator_permit[rows]]
+        mg.bonds[cleared, :n] = 0.0
         for name in Metagraph.METRICS:
             # btcli's RANK column is the normalised rank, i.e. the incentive (§4.10).
             mg.metrics[name][:n] = getattr(result, "incentive" if name == "rank" else name)
@@ -193,6 +223,7 @@ class Subnet:
         mg.emission[:n] = server + validator
         mg.emission_total[:n] += server + validator
         ledger.accrue(int(server.sum() + validator.sum()))
+        self.carried_over = ledger.pending_emission
         self.accrued[:n, 0] += validator
         self.accrued[:n, 1] += server
         for uid in changed:
@@ -294,11 +325,20 @@ class Subnet:
         if uid is None:
             raise ChainError("not_registered", f"hotkey {hotkey} holds no uid on this subnet")
         mg = self.metagraph
+        period = self.hp.commit_reveal_period
+        last = max(int(mg.last_update[uid]), int(self.last_commit[uid])) if period else int(mg.last_update[uid])
         row = check_weights(
             self.hp, uid=uid, n=mg.n, uids=list(uids), values=list(values),
-            stake=self.ledger.hotkey_stake.get(hotkey, 0), last_update=int(mg.last_update[uid]),
+            stake=self.ledger.hotkey_stake.get(hotkey, 0), last_update=last,
             permit=bool(mg.validator_permit[uid]), block=self.block,
         )
+        if period:
+            self.commits.append((self.block + period, uid, hotkey, row))
+            self.commits.sort(key=lambda c: c[0])  # stable: same-block reveals keep commit order
+            self.last_commit[uid] = self.block
+            self._emit("weights_set", f"uid {uid} committed weights (revealed in {period} blocks)",
+                       uid=uid, hotkey=hotkey, committed=True)
+            return
         mg.weights[uid, :] = 0.0
         mg.weights[uid, : mg.n] = row
         mg.last_update[uid] = self.block

@@ -11,7 +11,10 @@ Float64 throughout (the chain uses I32F32 fixed point; §9 gives the size of the
 Row ``i`` of every matrix is the source (validator), column ``j`` the target (miner). Only rows that hold a
 validator permit (old or new) or a previous bond can be non-zero in any matrix the epoch produces, so the
 epoch works on those rows only (64 of 256 on a full subnet) and ``EpochResult`` keeps the matrices in that
-compact form; ``EpochResult.matrix(name)`` expands one to n x n on demand.
+compact form: ``compact(name)`` gives the rows ``matrix_rows``, ``matrix(name)`` (or the attribute of the
+same name) expands one to a new n x n array, ``write_matrix(name, out)`` writes it into an array the caller
+keeps (the cheap way to carry ``bonds_stored`` to the next epoch), ``row``/``column`` explain one neuron.
+The 2024 bond matrices are not needed for dividends and are computed only when asked for.
 
 Yuma 3 fields that differ from the 2024 meaning (§11):
 
@@ -57,7 +60,8 @@ class EpochInputs:
     weights: Any
     """W (n, n): stored weights (u16, row max-upscaled; any positive per-row scale gives the same result)."""
     bonds: Any
-    """B (n, n): stored bonds. yuma_2024: column max-upscaled (any per-column scale). yuma3: fractions in [0, 1]."""
+    """B (n, n): stored bonds. yuma_2024: column max-upscaled (any per-column scale, the engine's own
+    ``bonds_stored`` included). yuma3: fractions in [0, 1]."""
     last_update: Any
     """u (n,) int: block of each uid's last weight update."""
     block_at_registration: Any
@@ -69,6 +73,10 @@ class EpochInputs:
     last_epoch_block: int | None = None
     """Yuma 3: block of the previous epoch; bonds on a uid registered at or after it are dropped.
     None = current_block - tempo (the chain's ``last_tempo``)."""
+    weights_listed: Any = None
+    """Yuma 3 with liquid alpha: (n, n) bool, which weights the chain stores as entries, explicit zeros
+    included. The chain's sparse bond update keeps a bond only where its validator lists the miner
+    (§11). None = the non-zero weights."""
 
 
 @dataclass
@@ -108,40 +116,62 @@ class EpochResult:
     """The bond EMA alpha: a float, per column (n,) with 2024 liquid alpha, per bond (n, n) with Yuma 3's."""
     matrix_rows: np.ndarray
     """Indices of the rows that may be non-zero in any matrix; all others are zero."""
-    _compact: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _compact: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Per matrix: the (len(matrix_rows), n) array, or a function computing it on first use (the 2024
+    bond matrices are not needed for dividends, so the epoch does not build them unless asked)."""
     _expanded: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
         return len(self.stake_normalized)
 
+    def compact(self, name: str) -> np.ndarray:
+        """Matrix ``name`` restricted to ``matrix_rows``: shape (len(matrix_rows), n), read-only."""
+        value = self._compact.get(name)
+        if value is None:
+            raise KeyError(f"no matrix {name!r}; one of {', '.join(MATRIX_NAMES)}")
+        if callable(value):
+            value = self._compact[name] = value()
+        value.flags.writeable = False
+        return value
+
     def matrix(self, name: str) -> np.ndarray:
         """The n x n matrix ``name`` (one of MATRIX_NAMES), built on first use and cached (read-only)."""
-        if name not in self._compact:
-            raise KeyError(f"no matrix {name!r}; one of {', '.join(MATRIX_NAMES)}")
         full = self._expanded.get(name)
         if full is None:
+            rows = self.compact(name)
             full = np.zeros((self.n, self.n))
-            full[self.matrix_rows] = self._compact[name]
+            full[self.matrix_rows] = rows
             full.flags.writeable = False
             self._expanded[name] = full
         return full
 
+    def write_matrix(self, name: str, out: np.ndarray) -> np.ndarray:
+        """Write the n x n matrix ``name`` into ``out`` (an existing float (n, n) array) and return it.
+
+        For a caller that keeps one array across epochs (e.g. the stored bonds fed to the next epoch):
+        no n x n allocation, which costs more than the epoch itself when repeated every step.
+        """
+        if out.shape != (self.n, self.n):
+            raise ValueError(f"out: expected shape ({self.n}, {self.n}), got {out.shape}")
+        rows = self.compact(name)
+        out.fill(0.0)
+        out[self.matrix_rows] = rows
+        return out
+
     def row(self, name: str, i: int) -> np.ndarray:
         """Row i (what validator i holds towards every uid) of matrix ``name``."""
-        if name not in self._compact:
-            raise KeyError(f"no matrix {name!r}; one of {', '.join(MATRIX_NAMES)}")
-        k = np.searchsorted(self.matrix_rows, i)
+        rows = self.compact(name)
+        k = int(np.searchsorted(self.matrix_rows, i))
         if k < len(self.matrix_rows) and self.matrix_rows[k] == i:
-            return self._compact[name][k].copy()
+            return rows[k].copy()
         return np.zeros(self.n)
 
     def column(self, name: str, j: int) -> np.ndarray:
         """Column j (what every validator holds towards uid j) of matrix ``name``."""
-        if name not in self._compact:
-            raise KeyError(f"no matrix {name!r}; one of {', '.join(MATRIX_NAMES)}")
+        rows = self.compact(name)
         out = np.zeros(self.n)
-        out[self.matrix_rows] = self._compact[name][:, j]
+        out[self.matrix_rows] = rows[:, j]
         return out
 
     weights_masked_normalized = property(lambda self: self.matrix("weights_masked_normalized"))
@@ -152,7 +182,7 @@ class EpochResult:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Input checking
+# Input checking (cheap: whole-array reductions, no per-element Python)
 
 
 def _vector(name: str, value: Any, n: int | None) -> np.ndarray:
@@ -163,32 +193,33 @@ def _vector(name: str, value: Any, n: int | None) -> np.ndarray:
     return arr
 
 
-def _real(name: str, arr: np.ndarray) -> np.ndarray:
-    """Check a numeric array is real, finite and >= 0; return it as float64 (no copy if already)."""
+def _nonnegative_finite(name: str, arr: np.ndarray, check_inf: bool = True) -> None:
+    """Raise unless ``arr`` holds real numbers, all >= 0 and (``check_inf``) finite."""
     kind = arr.dtype.kind
-    if kind == "u" or kind == "b":
-        return arr.astype(np.float64)
+    if kind in "ub":  # unsigned integers and booleans cannot be negative or non-finite
+        return
     if kind not in "if":
         raise ValueError(f"{name}: expected numbers, got dtype {arr.dtype}")
-    if arr.size:
-        # One min and one max reduction: NaN makes the comparison false, so it is caught too.
-        lo, hi = arr.min(), arr.max()
-        if not (lo >= 0):
-            what = "NaN" if kind == "f" and np.isnan(lo) else "negative values"
-            raise ValueError(f"{name}: contains {what}")
-        if not np.isfinite(hi):
-            raise ValueError(f"{name}: contains inf or NaN")
-    return arr.astype(np.float64, copy=False)
+    if arr.size == 0:
+        return
+    lo = arr.min()  # NaN propagates through min, so one reduction finds NaN and negatives
+    if kind == "f" and np.isnan(lo):
+        raise ValueError(f"{name}: contains NaN")
+    if lo < 0:
+        raise ValueError(f"{name}: contains negative values")
+    if check_inf and kind == "f" and not np.isfinite(arr.max()):
+        raise ValueError(f"{name}: contains inf")
 
 
 def _integers(name: str, value: Any, n: int) -> np.ndarray:
     arr = _vector(name, value, n)
-    if arr.dtype.kind not in "iu":
-        if arr.size and arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.floor(arr)):
-            return arr.astype(np.int64)
-        if arr.size:
-            raise ValueError(f"{name}: expected whole block numbers, got dtype {arr.dtype}")
-    return arr.astype(np.int64, copy=False)
+    if arr.dtype.kind in "iu":
+        return arr.astype(np.int64, copy=False)
+    if arr.size and arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.floor(arr)):
+        return arr.astype(np.int64)
+    if arr.size:
+        raise ValueError(f"{name}: expected whole block numbers, got dtype {arr.dtype}")
+    return arr.astype(np.int64)
 
 
 def _check_int(name: str, value: Any, allow_none: bool = False) -> int | None:
@@ -203,15 +234,17 @@ def _check_int(name: str, value: Any, allow_none: bool = False) -> int | None:
 class _Checked:
     n: int
     t: int
-    stake: np.ndarray
-    permit: np.ndarray
+    stake: np.ndarray  # float64
+    permit: np.ndarray  # bool
     weights: np.ndarray  # as given (any real dtype); rows are taken as needed
-    bonds: np.ndarray
-    last_update: np.ndarray
-    registered: np.ndarray
+    bonds: np.ndarray  # as given
+    bond_rows: np.ndarray  # bool (n,): rows holding any bond
+    last_update: np.ndarray  # int64
+    registered: np.ndarray  # int64
     emission: int
     owner_uid: int | None
     last_epoch_block: int | None
+    weights_listed: np.ndarray | None
 
 
 def _check(inputs: EpochInputs, hp: Hyperparameters) -> _Checked:
@@ -223,7 +256,7 @@ def _check(inputs: EpochInputs, hp: Hyperparameters) -> _Checked:
     n = stake.shape[0]
     if n == 0:
         raise ValueError("stake: a subnet needs at least one uid")
-    stake = _real("stake", stake)
+    _nonnegative_finite("stake", stake)
     permit = _vector("validator_permit", inputs.validator_permit, n)
     if permit.dtype != np.bool_:
         if permit.dtype.kind not in "iu" or not np.all((permit == 0) | (permit == 1)):
@@ -232,14 +265,18 @@ def _check(inputs: EpochInputs, hp: Hyperparameters) -> _Checked:
     weights = np.asarray(inputs.weights)
     if weights.shape != (n, n):
         raise ValueError(f"weights: expected shape ({n}, {n}), got {weights.shape}")
-    if weights.dtype.kind not in "ub":
-        _check_matrix("weights", weights)
+    _nonnegative_finite("weights", weights)
     bonds = np.asarray(inputs.bonds)
     if bonds.shape != (n, n):
         raise ValueError(f"bonds: expected shape ({n}, {n}), got {bonds.shape}")
-    if bonds.dtype.kind not in "ub":
-        _check_matrix("bonds", bonds)
-    if hp.mechanism == "yuma3_2026" and bonds.size and bonds.max() > 1:
+    _nonnegative_finite("bonds", bonds, check_inf=False)
+    # Rows holding any bond: with bonds >= 0 that is a positive row sum (a BLAS mat-vec, cheaper than
+    # ``any(axis=1)``); an inf anywhere makes its row sum inf, so this also finishes the input check.
+    bond_sums = bonds @ np.ones(n) if bonds.dtype == np.float64 else bonds.sum(axis=1, dtype=np.float64)
+    if not np.isfinite(bond_sums).all():
+        raise ValueError("bonds: contains inf")
+    bond_rows = bond_sums > 0
+    if hp.mechanism == "yuma3_2026" and bond_rows.any() and bonds.max() > 1:
         raise ValueError("bonds: Yuma 3 bonds are fractions in [0, 1]")
     last_update = _integers("last_update", inputs.last_update, n)
     registered = _integers("block_at_registration", inputs.block_at_registration, n)
@@ -251,17 +288,19 @@ def _check(inputs: EpochInputs, hp: Hyperparameters) -> _Checked:
     if owner is not None and not 0 <= owner < n:
         raise ValueError(f"owner_uid: {owner} is not a uid (n = {n})")
     last_epoch = _check_int("last_epoch_block", inputs.last_epoch_block, allow_none=True)
-    return _Checked(n, t, stake, permit, weights, bonds, last_update, registered, emission, owner, last_epoch)
-
-
-def _check_matrix(name: str, arr: np.ndarray) -> None:
-    if arr.dtype.kind not in "iuf":
-        raise ValueError(f"{name}: expected numbers, got dtype {arr.dtype}")
-    _real(name, arr)
+    listed = inputs.weights_listed
+    if listed is not None:
+        listed = np.asarray(listed)
+        if listed.shape != (n, n) or listed.dtype != np.bool_:
+            raise ValueError(f"weights_listed: expected a ({n}, {n}) bool array")
+    return _Checked(
+        n, t, stake.astype(np.float64, copy=False), permit, weights, bonds, bond_rows, last_update,
+        registered, emission, owner, last_epoch, listed,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Small numeric helpers (all "normalise" = divide by the sum, unchanged if the sum is 0, §4 preamble)
+# Small numeric helpers. "Normalise" = divide by the sum, left unchanged if the sum is 0 (§4 preamble).
 
 
 def _normalize(x: np.ndarray) -> np.ndarray:
@@ -269,22 +308,20 @@ def _normalize(x: np.ndarray) -> np.ndarray:
     return x / total if total > 0 else x.copy()
 
 
-def _col_normalize_inplace(m: np.ndarray) -> np.ndarray:
-    """Divide each column by its sum; zero-sum columns are left unchanged. Returns the column sums."""
-    sums = m.sum(axis=0)
-    np.divide(m, sums, out=m, where=sums > 0)
-    return sums
-
-
-def _row_normalize_inplace(m: np.ndarray) -> None:
-    sums = m.sum(axis=1, keepdims=True)
-    np.divide(m, sums, out=m, where=sums > 0)
+def _col_normalize_inplace(m: np.ndarray, sums: np.ndarray | None = None) -> None:
+    """Divide each column by its sum; zero-sum columns are left unchanged."""
+    if sums is None:
+        sums = m.sum(axis=0)
+    # Dividing zero columns by 1 is cheaper than a masked (``where=``) divide.
+    m /= np.where(sums > 0, sums, 1.0)
 
 
 def _col_max_upscale(m: np.ndarray) -> np.ndarray:
-    """Each column divided by its max (max = 1); zero columns stay zero (§4.15)."""
-    mx = m.max(axis=0) if m.shape[0] else np.zeros(m.shape[1])
-    return np.divide(m, mx, out=np.zeros_like(m), where=mx > 0)
+    """Each column divided by its max (column max = 1); zero columns stay zero (§4.15)."""
+    if m.shape[0] == 0:
+        return m.copy()
+    mx = m.max(axis=0)
+    return m / np.where(mx > 0, mx, 1.0)
 
 
 def _topk_permits(s: np.ndarray, k: int, nonzero_only: bool) -> np.ndarray:
@@ -298,31 +335,64 @@ def _topk_permits(s: np.ndarray, k: int, nonzero_only: bool) -> np.ndarray:
     return permit
 
 
-def _stake_weighted_median_cols(w: np.ndarray, stake: np.ndarray, kappa: float) -> np.ndarray:
-    """§4.7 consensus for every column at once: c_j = the largest weight w backed by >= kappa of stake.
+def _prefix_sums_down(x: np.ndarray) -> np.ndarray:
+    """Inclusive prefix sums down axis 0 of a (m, n) array, vectorised across the n columns.
 
-    ``w`` is (m, n) — only rows with stake > 0 — and ``stake`` (m,) > 0. Like the chain
-    (``weighted_median_col_sparse``) the stake is renormalised over these rows and the test is written as
-    "stake strictly below w <= minority", minority = stake_sum - kappa: this is Σ_{w_i >= w} s_i >= kappa.
-    Vectorised: sort each column once, exclusive cumulative stake along the sorted order, and take the
-    last position whose exclusive stake is still <= minority (the cumulative sum is non-decreasing, so
-    counting the qualifying positions finds it). Ties need no care: every position of a tied group has
-    the same value.
+    log2(m) shifted adds (Hillis-Steele) with two buffers: each pass is one contiguous SIMD add of
+    about m x n values. np.cumsum is sequential per element (~3x slower here) and a product with a
+    triangular matrix is a BLAS gemm, which OpenBLAS multi-threads (very slow on a busy machine).
     """
-    m, n = w.shape
+    a, b = x, np.empty_like(x)
+    shift = 1
+    while shift < len(x):
+        np.add(a[shift:], a[:-shift], out=b[shift:])
+        b[:shift] = a[:shift]
+        a, b = b, a
+        shift <<= 1
+    return a
+
+
+def _stake_weighted_median_cols(wt: np.ndarray, stake: np.ndarray, kappa: float) -> np.ndarray:
+    """§4.7 consensus for every column at once: c_j = the largest weight backed by >= kappa of the stake.
+
+    ``wt`` is the weight matrix TRANSPOSED, (n, m): row j holds column j's weights in [0, 1] from the m
+    rows with stake > 0; ``stake`` (m,) > 0. As on chain (``weighted_median_col_sparse``) the stake is
+    renormalised over these rows and the test is "stake on strictly smaller weights <= minority",
+    minority = stake_sum - kappa, i.e. Σ_{i: w_ij >= w} s_i >= kappa.
+
+    Vectorised, no loop over columns: sort each column once; in sorted order the stake on smaller weights
+    is the cumulative stake before each position, a non-decreasing sequence, so the answer is the value
+    at the first position whose *inclusive* cumulative stake exceeds minority (or the last position).
+    Positions inside a group of equal weights all carry the same value, so the order among ties does
+    not matter.
+
+    Speed: np.sort is SIMD-accelerated and about 3x faster than np.argsort, so the row index rides in
+    the low ``b`` bits of an integer sort key whose high bits are the weight in fixed point with 63 - b
+    fractional bits (2^-57 for m <= 64). Weights closer than that (far below float64 rounding of the
+    row normalisation for weights above 2^-5, and 10^8 times finer than the chain's I32F32) sort by row
+    index instead; the answer is then one of the two, read back exactly from ``wt``.
+    """
+    n, m = wt.shape
     if m == 0:
         return np.zeros(n)
     st = stake / stake.sum()
     minority = st.sum() - kappa
-    # Sort along the contiguous axis: transposed (n, m) rows are cache-friendly for argsort.
-    wt = np.ascontiguousarray(w.T)
-    order = np.argsort(wt, axis=1, kind="stable")
-    below = st[order]  # stake in sorted order, (n, m)
-    np.cumsum(below, axis=1, out=below)
-    below -= st[order]  # exclusive cumulative stake: stake of rows sorted before this one
-    count = np.count_nonzero(below <= minority, axis=1)
-    pos = np.maximum(count - 1, 0)  # minority < 0 (kappa > 1 by rounding): the chain returns the minimum
-    return wt[np.arange(n), order[np.arange(n), pos]]
+    bits = max(1, (m - 1).bit_length())
+    # Exact scaling by a power of two, truncated. A weight of 1 + 1 ulp (see run_epoch) still fits in 64 bits.
+    keys = (wt * float(2 ** (63 - bits))).astype(np.uint64)
+    keys <<= np.uint64(bits)
+    keys |= np.arange(m, dtype=np.uint64)
+    keys.sort(axis=1)
+    # Row index of the k-th smallest weight of each column, laid out (m, n) so the prefix sums run down
+    # rows, SIMD across columns.
+    # (Transposed as small integers: moving 1-byte indices is ~3x cheaper than 8-byte keys.)
+    small = np.uint8 if bits <= 8 else np.uint16
+    order = np.ascontiguousarray((keys & np.uint64((1 << bits) - 1)).astype(small).T).astype(np.intp)
+    exceeds = _prefix_sums_down(st[order]) > minority
+    exceeds[-1] = True  # nothing exceeds: the largest weight (kappa = 0 on chain picks the maximum)
+    pos = exceeds.argmax(axis=0)  # first True per column
+    cols = np.arange(n)
+    return wt[cols, order[pos, cols]]
 
 
 def _liquid_alpha_2024(c: np.ndarray, hp: Hyperparameters) -> np.ndarray | None:
@@ -381,34 +451,48 @@ def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
     old_permit = x.permit
     a = _normalize(np.where(active & old_permit, s, 0.0))
 
-    # Compact rows: weights survive only on rows with P (§4.5), bonds only where they exist, and bonds are
-    # written for P' rows (§4.15). Every other row is zero in every matrix below.
-    bond_rows = x.bonds.any(axis=1)
-    rows = np.flatnonzero(old_permit | new_permit | bond_rows)
+    # Compact rows. Weights survive only on rows with P (§4.5), bonds only where they exist, and bonds
+    # are written for P' rows (§4.15): every other row is zero in every matrix below, so the epoch works
+    # on m rows (64 of 256 on a full subnet) instead of n.
+    rows = np.flatnonzero(old_permit | new_permit | x.bond_rows)
     m = len(rows)
     a_r = a[rows]
     p_r = old_permit[rows]
 
     # §4.5 weights: drop rows without P, the diagonal (Yuma 3 keeps the owner's self-weight) and outdated
     # cells (u_i <= r_j: i has not set weights since j registered); row-normalise.
-    w = x.weights[rows].astype(np.float64)  # fancy indexing copies: safe to edit in place
-    w[~p_r] = 0.0
-    keep_diag = rows != x.owner_uid if (yuma3 and x.owner_uid is not None) else np.ones(m, dtype=bool)
-    w[np.arange(m)[keep_diag], rows[keep_diag]] = 0.0
-    outdated = x.last_update[rows][:, None] <= x.registered[None, :]
-    w[outdated] = 0.0
-    _row_normalize_inplace(w)
+    # Built transposed, (n, m) C-order, because consensus sorts each column along the contiguous axis;
+    # ``w`` is the (m, n) view of it (F-order: elementwise ops and reductions run just as fast).
+    wt = x.weights[rows].T.astype(np.float64, order="C")  # a fresh copy: safe to edit in place
+    w = wt.T
+    if not p_r.all():
+        w[~p_r] = 0.0
+    diag = rows != x.owner_uid if (yuma3 and x.owner_uid is not None) else slice(None)
+    w[np.arange(m)[diag], rows[diag]] = 0.0
+    # Outdated cells can only sit in columns registered at or after the oldest update among these rows
+    # (recent registrations: a few columns), so the (m, n) mask is built for those columns only.
+    lu_r = x.last_update[rows]
+    recent = np.flatnonzero(x.registered >= lu_r.min()) if m else np.zeros(0, dtype=np.intp)
+    fresh = lu_r[:, None] > x.registered[recent]  # (m, len(recent)): False = outdated (masks bonds too)
+    if len(recent):
+        wt[recent] *= fresh.T  # rows of wt = columns of w, contiguous
+    row_sums = np.ones(n) @ wt  # a mat-vec: cheaper than w.sum(axis=1)
+    # Multiplying by the reciprocal is twice as fast as dividing; a weight may then exceed 1 by one ulp,
+    # which nothing below minds.
+    wt *= np.divide(1.0, row_sums, out=np.zeros(m), where=row_sums > 0)
 
     # §4.6 preranks p_j = Σ_i a_i W̄_ij.
     preranks = a_r @ w
 
     # §4.7 consensus: stake-weighted upper median per column over rows with a_i > 0.
     staked = a_r > 0
-    consensus = _stake_weighted_median_cols(w[staked], a_r[staked], hp.kappa_fraction)
+    wt_staked = wt if staked.all() else np.ascontiguousarray(wt[:, staked])
+    consensus = _stake_weighted_median_cols(wt_staked, a_r[staked], hp.kappa_fraction)
 
     # §4.8 clip at consensus; §4.9 validator trust = row sums of the clipped weights.
     wc = np.minimum(w, consensus)
-    vtrust_r = wc.sum(axis=1)
+    validator_trust = np.zeros(n)
+    validator_trust[rows] = wc @ np.ones(n)
 
     # §4.10 ranks R = Σ_i a_i W̃_ij; trust = R / p (0 where p = 0); incentive = R normalised (= stored rank).
     r_raw = a_r @ wc
@@ -416,11 +500,24 @@ def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
     incentive = _normalize(r_raw)
 
     if yuma3:
-        bonds_delta_r, ema_r, ema_norm_r, dividends, ema_alpha = _bonds_yuma3(x, hp, rows, w, wc, a_r, consensus, incentive)
-    else:
-        bonds_delta_r, ema_r, ema_norm_r, dividends, ema_alpha = _bonds_2024(
-            x, hp, rows, outdated, wc, a_r, consensus, incentive
+        # Which cells survived the §4.5 masks (as 1.0), for Yuma 3's sparse liquid-alpha update.
+        w_mask = None
+        if hp.liquid_alpha_enabled and x.weights_listed is not None:
+            w_mask = np.ones((m, n))
+            w_mask[~p_r] = 0.0
+            w_mask[np.arange(m)[diag], rows[diag]] = 0.0
+            if len(recent):
+                w_mask[:, recent] *= fresh
+        delta_r, ema_r, ema_norm_r, dividends, ema_alpha = _bonds_yuma3(
+            x, hp, rows, w, w_mask, wc, a_r, consensus, incentive
         )
+        stored_new = ema_r  # §11: stored as fractions, not normalised
+    else:
+        delta_r, ema_r, dividends, ema_alpha = _bonds_2024(
+            x, hp, rows, recent, fresh, wc, a_r, r_raw, consensus, incentive
+        )
+        ema_norm_r = ema_r
+        stored_new = lambda: _col_max_upscale(ema_r())  # noqa: E731  §4.15: column max-upscaled
 
     # §4.13 emission: miners I/S, validators D/S, S = ΣI + ΣD; fallback when S = 0.
     total = incentive.sum() + dividends.sum()
@@ -428,13 +525,14 @@ def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
     if total > 0:
         server = incentive / total
         validator = dividends / total
+        combined = server + validator
     else:
         server = np.zeros(n)
         if np.any(a != 0):
             validator, fallback = a.copy(), "active_stake"
         else:
             validator, fallback = s.copy(), "stake"
-    combined = _normalize(server + validator) if total > 0 else validator.copy()
+        combined = validator.copy()
 
     e = float(x.emission)
     server_rao = server * e
@@ -450,15 +548,19 @@ def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
     else:
         pruning = np.zeros(n, dtype=np.int64)
 
-    # §4.15 storage: rows with P' get the new bonds (2024: column max-upscaled), rows losing their permit
-    # are cleared, other rows keep what they had.
-    stored_r = np.array(x.bonds[rows], dtype=np.float64)
-    np_r = new_permit[rows]
-    stored_r[np_r] = ema_r[np_r] if yuma3 else _col_max_upscale(ema_r)[np_r]
-    stored_r[p_r & ~np_r] = 0.0
+    # §4.15 storage: rows with P' get the new bonds, rows losing their permit are cleared, other rows
+    # keep what they had (in the compact set only because they hold bonds).
+    keep = ~new_permit[rows]
+    stored_r = stored_new
+    if keep.any():
+        old_rows = x.bonds[rows[keep & ~p_r]]
 
-    validator_trust = np.zeros(n)
-    validator_trust[rows] = vtrust_r
+        def stored_r() -> np.ndarray:
+            out = np.array(stored_new() if callable(stored_new) else stored_new, dtype=np.float64)
+            out[keep & p_r] = 0.0
+            out[keep & ~p_r] = old_rows
+            return out
+
     return EpochResult(
         mechanism=hp.mechanism,
         active=active,
@@ -487,38 +589,56 @@ def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
         _compact={
             "weights_masked_normalized": w,
             "weights_clipped": wc,
-            "bonds_delta": bonds_delta_r,
+            "bonds_delta": delta_r,
             "bonds_ema_col_normalized": ema_norm_r,
             "bonds_stored": stored_r,
         },
     )
 
 
-def _bonds_2024(x: _Checked, hp, rows, outdated, wc, a_r, consensus, incentive):
-    """§4.11 bonds EMA and §4.12 dividends (2024), on the compact rows."""
-    # §4.11 previous bonds with outdated cells removed (same rule as weights), column-normalised: B̂.
-    b = x.bonds[rows].astype(np.float64)
-    b[outdated] = 0.0
-    _col_normalize_inplace(b)
-    # Instant bond ΔB_ij = a_i W̃_ij, column-normalised.
-    delta = wc * a_r[:, None]
-    _col_normalize_inplace(delta)
-    # EMA B* = α ΔB + (1-α) B̂ (§10: per-column α with liquid alpha), column-normalised again. A column
-    # with no new bond keeps its proportions; a brand-new column takes ΔB.
+def _bonds_2024(x: _Checked, hp, rows, recent, fresh, wc, a_r, r_raw, consensus, incentive):
+    """§4.11 bonds EMA and §4.12 dividends (2024), on the compact rows.
+
+    Dividends need only D = B* I, so B* is never built here: with B̂ = Bm / bsum (column sums),
+    ΔB̂ = a_i W̃_ij / R_j (ΔB's column sums are the ranks R), and S_j = α [R_j > 0] + (1-α) [bsum_j > 0]
+    the column sums of α ΔB̂ + (1-α) B̂,
+
+        B*_ij = a_i W̃_ij (α / R_j / S_j) + Bm_ij ((1-α) / bsum_j / S_j),
+
+    so D = a ∘ (W̃ (new ∘ I)) + Bm (old ∘ I): two matrix-vector products. The matrices themselves
+    (bonds_delta, bonds_ema_col_normalized and what is stored) are built from the same coefficients only
+    when the result is asked for them.
+    """
+    # §4.11 previous bonds with outdated cells removed (same rule as weights: u_i <= r_j).
+    bm = x.bonds[rows]  # fancy indexing copies: safe to edit in place
+    if bm.dtype != np.float64:
+        bm = bm.astype(np.float64)
+    if len(recent):
+        bm[:, recent] *= fresh
+    bsum = bm.sum(axis=0)
+    # §4.11 EMA weight of the new bonds; §10 per column with liquid alpha.
     alpha = _liquid_alpha_2024(consensus, hp) if hp.liquid_alpha_enabled else None
     ema_alpha: float | np.ndarray = hp.ema_alpha if alpha is None else alpha
-    ema = delta * ema_alpha
-    b *= 1.0 - ema_alpha
-    ema += b
-    _col_normalize_inplace(ema)
+    has_new, has_old = r_raw > 0, bsum > 0
+    col_sum = ema_alpha * has_new + (1.0 - ema_alpha) * has_old
+    # (A column whose EMA is all zero — e.g. alpha = 1 and no new bond — stays zero.)
+    new_den, old_den = r_raw * col_sum, bsum * col_sum
+    new = np.divide(ema_alpha, new_den, out=np.zeros(x.n), where=new_den > 0)
+    old = np.divide(1.0 - ema_alpha, old_den, out=np.zeros(x.n), where=old_den > 0)
     # §4.12 dividends D_i = Σ_j B*_ij I_j, normalised.
     dividends = np.zeros(x.n)
-    dividends[rows] = ema @ incentive
-    dividends = _normalize(dividends)
-    return delta, ema, ema, dividends, ema_alpha
+    dividends[rows] = a_r * (wc @ (new * incentive)) + bm @ (old * incentive)
+
+    def delta() -> np.ndarray:  # ΔB column-normalised
+        return wc * a_r[:, None] * np.divide(1.0, r_raw, out=np.zeros(x.n), where=has_new)
+
+    def ema() -> np.ndarray:  # B*, column-normalised (a column with neither stays 0)
+        return wc * a_r[:, None] * new + bm * old
+
+    return delta, ema, _normalize(dividends), ema_alpha
 
 
-def _bonds_yuma3(x: _Checked, hp, rows, w, wc, a_r, consensus, incentive):
+def _bonds_yuma3(x: _Checked, hp, rows, w, w_mask, wc, a_r, consensus, incentive):
     """§11 Yuma 3 bonds (per pair, in [0, 1], not stake-weighted) and dividends."""
     # Weights for bonds Wb = W̄ + β(W̃ - W̄), β = bonds_penalty (1 = clipped weights).
     beta = hp.bonds_penalty / U16_MAX
@@ -530,9 +650,13 @@ def _bonds_yuma3(x: _Checked, hp, rows, w, wc, a_r, consensus, incentive):
     ema_alpha: float | np.ndarray
     if hp.liquid_alpha_enabled and np.any(consensus != 0):
         alpha = _liquid_alpha_yuma3(wb, b, consensus, hp)
-        # On chain (sparse) only columns in the validator's weights-for-bonds row survive: a bond on a
-        # miner no longer weighted is dropped, not decayed (§11 last point).
-        ema = np.where(wb > 0, np.minimum((1.0 - alpha) * b + alpha * wb, 1.0), 0.0)
+        # On chain (sparse) only entries of the validator's weights-for-bonds row survive: a bond on a
+        # miner it does not list, or whose clipped weight vanished, is dropped instead of decayed; an
+        # explicitly listed zero weight decays it (§11 last point). Masked weights (no permit, self,
+        # outdated) are not entries either.
+        listed = (w > 0) if x.weights_listed is None else (x.weights_listed[rows] & (w_mask > 0))
+        keep = listed & ~((wb == 0) & (w > 0))
+        ema = np.where(keep, np.minimum((1.0 - alpha) * b + alpha * wb, 1.0), 0.0)
         ema_alpha = np.zeros((x.n, x.n))
         ema_alpha[rows] = alpha
     else:
@@ -543,5 +667,4 @@ def _bonds_yuma3(x: _Checked, hp, rows, w, wc, a_r, consensus, incentive):
     _col_normalize_inplace(ema_norm)
     dividends = np.zeros(x.n)
     dividends[rows] = (ema_norm @ incentive) * a_r
-    dividends = _normalize(dividends)
-    return wb, ema, ema_norm, dividends, ema_alpha
+    return wb, ema, ema_norm, _normalize(dividends), ema_alpha

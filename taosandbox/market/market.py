@@ -144,6 +144,10 @@ class _Validator:
     noise_rng: np.random.Generator
     buf: np.ndarray | None = None
     pos: int = 0
+    refills: int = 0
+    """Sample buffers drawn so far (with ``pos``, this fixes the sample rng's state)."""
+    noise_draws: int = 0
+    """Noise vectors drawn so far (this fixes the noise rng's state)."""
     updates: int = 0
     """Blocks scored so far."""
 
@@ -152,6 +156,7 @@ class _Validator:
         if self.buf is None or self.pos >= len(self.buf):
             self.buf = self.sample_rng.integers(0, pool_size, size=(SAMPLE_BUFFER_BLOCKS, k))
             self.pos = 0
+            self.refills += 1
         row = self.buf[self.pos]
         self.pos += 1
         return row
@@ -186,6 +191,10 @@ class Market:
         self._validators: dict[int, _Validator] = {}
         self._fits: dict[tuple, _Fit] = {}
         self._groups: list[tuple[int, list[_Validator], np.ndarray, np.ndarray]] | None = None
+        self._rows_digest: bytes | None = None
+        """Digest of answers and accuracies; None when a row changed since it was computed."""
+        self._validators_digest: bytes | None = None
+        """Digest of the validators' configurations; None when one changed."""
 
     # ---- sizes -------------------------------------------------------------------------------
 
@@ -221,6 +230,7 @@ class Market:
 
     def _set_row(self, uid: int, answers: np.ndarray | None, accuracy: float | None) -> None:
         """Install a uid's pool answers (None: no answers) and held-out accuracy."""
+        self._rows_digest = None
         if answers is None:
             self._answers[uid] = np.nan
             self._score[uid] = 0.0
@@ -265,10 +275,10 @@ class Market:
         elif copy_of is not None:
             raise ValueError(f"copy_of is only for copycat miners, not {strategy!r}")
         checked = check_model(model, params, budget, self.kind) if strategy in MODEL_STRATEGIES else {}
+        rng = _generator(seed)
         self._grow(uid)
         if uid in self._miners:
             self._forget_miner(uid)
-        rng = _generator(seed)
         random_state = int(rng.integers(2**31 - 1))
         m = _Miner(
             uid=uid,
@@ -424,16 +434,16 @@ class Market:
         raw = dict(sample_size=sample_size, ema_alpha=ema_alpha, power=power, top_k=top_k,
                    favoured=favoured, share=share, noise=noise)
         settings = {k: _check_setting(k, v) for k, v in raw.items()}
+        rng = _generator(seed)
         if uid in self._validators:
             self._forget_validator(uid)
-        rng = _generator(seed)
         s1, s2 = rng.integers(2**63, size=2)
         slot = self._take_slot()
         self._validators[uid] = _Validator(
             uid=uid, strategy=strategy, slot=slot, settings=settings,
             sample_rng=np.random.default_rng(int(s1)), noise_rng=np.random.default_rng(int(s2)),
         )
-        self._groups = None
+        self._groups = self._validators_digest = None
 
     def configure_validator(self, uid: int, **settings: Any) -> None:
         """Change a validator's settings (the player's scorer): any of ``VALIDATOR_SETTINGS``."""
@@ -442,7 +452,7 @@ class Market:
         if "sample_size" in checked and checked["sample_size"] != v.settings["sample_size"]:
             v.buf, v.pos = None, 0
         v.settings.update(checked)
-        self._groups = None
+        self._groups = self._validators_digest = None
 
     def _validator(self, uid: int) -> _Validator:
         v = self._validators.get(uid)
@@ -498,6 +508,7 @@ class Market:
             noise = np.zeros(n)
             m = min(n, self._n)  # uids the market has seen; the rest keep weight 0
             noise[:m] = v.settings["noise"] * honest.max() * v.noise_rng.standard_normal(m)
+            v.noise_draws += 1
             w = _normalise((honest + noise).clip(min=0.0))
             return honest if w is None else w
         # colluding
@@ -513,8 +524,8 @@ class Market:
         if v.updates == 0:
             return None
         w = self.scores(v.uid, n)
-        if v.settings["power"] != 1.0:
-            w = w ** v.settings["power"]
+        if v.settings["power"] != 1.0:  # 0 ** 0 stays 0: power 0 = equal weight to all who scored
+            w = np.where(w > 0.0, w ** v.settings["power"], 0.0)
         k = v.settings["top_k"]
         if k is not None and np.count_nonzero(w) > k:
             keep = np.argsort(-w, kind="stable")[:k]
@@ -545,7 +556,7 @@ class Market:
         self._ema[:, v.slot] = 0.0
         self._free_slots.append(v.slot)
         self._free_slots.sort()
-        self._groups = None
+        self._groups = self._validators_digest = None
 
     def _advance(self, block: int) -> None:
         """Apply the drift if it is due at ``block``."""
@@ -624,25 +635,35 @@ class Market:
                 v.updates += 1
 
     def state_digest(self) -> bytes:
-        """A 32-byte digest of every agent's state (answers, EMAs, settings, rng positions)."""
+        """A 32-byte digest of every agent's state: answers, accuracies, EMAs, configurations and
+        how far each validator's rngs have been drawn. Equal states give equal digests."""
+        if self._rows_digest is None:
+            rows = hashlib.blake2b(digest_size=32)
+            rows.update(np.ascontiguousarray(self.answers).tobytes())
+            rows.update(np.ascontiguousarray(self._acc[: self._n]).tobytes())
+            # every change to a miner goes through _set_row, which clears this cache
+            for uid in sorted(self._miners):
+                m = self._miners[uid]
+                rows.update(repr((uid, m.strategy, m.model, sorted(m.params.items()), m.budget,
+                                  m.copy_of, m.owner, m.trained_block, m.trained_phase)).encode())
+                if m.lag is not None:
+                    rows.update(m.lag[0].tobytes())
+                    rows.update(repr(m.lag[1]).encode())
+            self._rows_digest = rows.digest()
         h = hashlib.blake2b(digest_size=32)
+        h.update(self._rows_digest)
         h.update(repr((self.block, self.phase, self._n)).encode())
-        h.update(np.ascontiguousarray(self.answers).tobytes())
-        h.update(np.ascontiguousarray(self._acc[: self._n]).tobytes())
-        for uid in sorted(self._miners):
-            m = self._miners[uid]
-            h.update(repr((uid, m.strategy, m.model, sorted(m.params.items()), m.budget,
-                           m.copy_of, m.owner, m.trained_block, m.trained_phase)).encode())
-            if m.lag is not None:
-                h.update(m.lag[0].tobytes())
-                h.update(repr(m.lag[1]).encode())
-        for uid in sorted(self._validators):
-            v = self._validators[uid]
-            h.update(repr((uid, v.strategy, v.slot, sorted(v.settings.items()), v.pos,
-                           v.updates)).encode())
-            h.update(np.ascontiguousarray(self._ema[: self._n, v.slot]).tobytes())
-            h.update(repr(v.sample_rng.bit_generator.state).encode())
-            h.update(repr(v.noise_rng.bit_generator.state).encode())
+        if self._validators_digest is None:
+            h2 = hashlib.blake2b(digest_size=32)
+            for uid in sorted(self._validators):
+                v = self._validators[uid]
+                h2.update(repr((uid, v.strategy, v.slot, sorted(v.settings.items()))).encode())
+            self._validators_digest = h2.digest()
+        h.update(self._validators_digest)
+        vs = [self._validators[u] for u in sorted(self._validators)]
+        counters = [(v.refills, v.pos, v.noise_draws, v.updates) for v in vs]
+        h.update(np.array(counters, dtype=np.int64).tobytes())
+        h.update(np.ascontiguousarray(self._ema[: self._n]).tobytes())
         return h.digest()
 
 

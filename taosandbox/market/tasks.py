@@ -186,6 +186,8 @@ def build_task_data(spec: TaskSpec, seed: np.random.SeedSequence) -> TaskData:
         y = (y - y[train_idx].mean()) / (y[train_idx].std() or 1.0)
         n_classes = 0
 
+    # The pool and the held-out set both come from rows no miner trains on; the pool is drawn from
+    # them (with replacement only if the dataset is too small, e.g. iris), so they may overlap.
     replace = spec.pool_size > len(eval_idx)
     pool_idx = rng.choice(eval_idx, size=spec.pool_size, replace=replace)
     holdout_idx = eval_idx

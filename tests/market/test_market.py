@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from taosandbox.market import Market, TaskSpec
+from taosandbox.market import MODEL_KINDS, TASK_KINDS, Market, TaskSpec
 
 BLOCKS = 150
 
@@ -305,3 +305,53 @@ def test_shared_fits() -> None:
         m.add_miner(u, model="logistic", budget=300, seed=u)
     assert len(m._fits) == 1
     assert all(np.array_equal(m.answers[0], m.answers[u]) for u in range(5))
+
+
+@pytest.mark.parametrize("dataset", sorted(TASK_KINDS))
+def test_every_dataset_and_model(dataset: str) -> None:
+    m = Market(TaskSpec(dataset, pool_size=64, drift_block=3), seed=1)
+    assert m.kind == TASK_KINDS[dataset].kind
+    kinds = [k for k, s in MODEL_KINDS.items() if m.kind in s.tasks]
+    for uid, model in enumerate(kinds):
+        # budget 10 < n_neighbors 50 and < the number of digits classes is fine
+        params = {"n_neighbors": 50} if model == "knn" else None
+        m.add_miner(uid, model=model, params=params, budget=10 if uid % 2 else 1000, seed=uid)
+        assert 0.0 <= m.accuracy(uid) <= 1.0
+    m.add_validator(99, seed=1)
+    for b in range(1, 6):
+        m.step(b)
+    assert m.phase == 1
+    assert np.all(m.scores(99)[: len(kinds)] > 0.0)
+
+
+def test_sybil_and_player_reconfiguration() -> None:
+    m = Market(TaskSpec("iris"), seed=1)
+    m.add_miner(0, strategy="sybil", owner="mallory", model="knn", budget=30, seed=1)
+    m.add_miner(1, strategy="sybil", owner="mallory", model="knn", budget=30, seed=2)
+    assert m.miner_info(0)["owner"] == "mallory"
+    assert np.array_equal(m.answers[0], m.answers[1])  # same model, same data: same answers
+    before = m.miner_info(0)
+    with pytest.raises(ValueError, match="unknown model 'svm'"):
+        m.set_model(0, "svm", None, 100)
+    with pytest.raises(ValueError, match="budget must be an integer between 10 and 1000"):
+        m.set_model(0, "tree", None, 5000)
+    assert m.miner_info(0) == before  # a refused configuration changes nothing
+    m.add_miner(2, strategy="idle", seed=3)
+    m.set_model(2, "forest", {"n_estimators": 5}, 90)
+    info = m.miner_info(2)
+    assert info["strategy"] == "honest" and info["model"] == "forest"
+    assert info["params"] == {"n_estimators": 5, "max_depth": 8}
+    assert info["samples"] == 90 and info["accuracy"] > 0.8
+    m.retrain(2, 3)  # retraining an unchanged miner on unchanged data changes nothing but the block
+    assert m.miner_info(2)["trained_block"] == 3 and m.accuracy(2) == info["accuracy"]
+
+
+def test_random_miner_after_drift() -> None:
+    m = Market(TaskSpec("digits", drift_block=2), seed=3)
+    m.add_miner(0, strategy="random", seed=1)
+    first = m.answers[0].copy()
+    m.step(1)
+    m.step(2)
+    assert not np.array_equal(first, m.answers[0])
+    assert abs(m.accuracy(0) - 0.1) < 0.05
+    m.retrain(0, 3)  # no model: a no-op

@@ -1,0 +1,61 @@
+"""``taosandbox levels`` and ``taosandbox levels check FILE...`` (the lead wires them into ``cli.py``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from taosandbox.levels.errors import LevelError, LevelProblem
+from taosandbox.levels.level import find_level, list_levels, parse_level
+
+
+def levels_command(out: TextIO | None = None) -> int:
+    """List the shipped levels: order, name, role, concept and whether the player passed it."""
+    out = out or sys.stdout
+    infos = list_levels()
+    if not infos:
+        out.write("No levels installed.\n")
+        return 1
+    width = max(len(i.name) for i in infos)
+    out.write(f"{'#':>3}  {'LEVEL':<{width}}  {'ROLE':<9}  {'STATUS':<11}  CONCEPT\n")
+    for info in infos:
+        if info.problem:
+            status = "broken"
+        elif info.passed:
+            status = f"passed {info.best_score}" if info.best_score is not None else "passed"
+        else:
+            status = "-"
+        order = "" if info.order >= 100_000 else str(info.order)
+        concept = info.problem or f"{info.title}: {info.concept}"
+        out.write(f"{order:>3}  {info.name:<{width}}  {info.role:<9}  {status:<11}  {concept}\n")
+    out.write("\nPlay one with: taosandbox --level NAME\n")
+    return 0
+
+
+def check_command(files: list[str], out: TextIO | None = None) -> int:
+    """Validate level files without playing them; one line per problem; 1 if any file has a problem."""
+    out = out or sys.stdout
+    failed = False
+    for name in files:
+        path = Path(name)
+        try:
+            if not path.is_file():
+                raise LevelError([LevelProblem(name, 0, "", "no such file (expected a level .yaml file)")])
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise LevelError([LevelProblem(name, 0, "", f"cannot read the file: {exc}")]) from None
+            level = parse_level(text, file=name, path=path)
+        except LevelError as exc:
+            failed = True
+            for line in exc.lines:
+                out.write(line + "\n")
+            continue
+        steps = len(level.solution)
+        out.write(f"{name}: ok ({level.name}: {level.title}; {len(level.leaves)} objectives, "
+                  f"deadline block {level.deadline}, solution {steps} step{'s' if steps != 1 else ''})\n")
+    return 1 if failed else 0
+
+
+__all__ = ["check_command", "find_level", "levels_command"]

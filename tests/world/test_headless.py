@@ -1,0 +1,76 @@
+"""`taosandbox run`: JSON summary fields, CSV series, --set overrides and their errors."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from taosandbox.cli import main, parse_sets
+
+SMALL = ["--set", "task.pool_size=64", "--set", "neurons=[{role: validator, stake_tao: 100, count: 2}, "
+         "{role: miner, model: logistic, count: 3}]"]
+
+
+def test_json_summary_has_every_field(capsys):
+    assert main(["run", "--blocks", "25", "--seed", "4", "--json", "-", *SMALL]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in ("seed", "blocks", "final_block", "total_issuance_rao", "pending_emission_rao",
+                "block_emission_rao", "recycled_rao", "halvings", "state_hash", "accounts", "neurons"):
+        assert key in data
+    assert data["seed"] == 4 and data["blocks"] == 25 and data["final_block"] == 25
+    neuron = data["neurons"][2]
+    for key in ("uid", "hotkey", "coldkey", "role", "strategy", "model", "accuracy", "stake_rao", "rank",
+                "trust", "consensus", "incentive", "dividends", "validator_trust", "validator_permit",
+                "emission_rao_total", "registered_block", "immune"):
+        assert key in neuron
+    assert data["neurons"][0]["accuracy"] is None and 0 < neuron["accuracy"] <= 1
+    held = sum(a["free_rao"] + a["staked_rao"] for a in data["accounts"])
+    assert held + data["pending_emission_rao"] == data["total_issuance_rao"]
+
+
+def test_halving_shows_up_in_the_summary(capsys):
+    assert main(["run", "--blocks", "30", "--json", "-", *SMALL,
+                 "--set", "chain.total_issuance_tao=10499990"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["halvings"]) == 1
+    halving = data["halvings"][0]
+    assert halving["total_issuance_rao"] >= 10_500_000 * 10**9
+    assert halving["block_emission_rao"] == 500_000_000
+    assert data["block_emission_rao"] == 500_000_000
+
+
+def test_csv_series_open_as_tables(tmp_path, capsys):
+    assert main(["run", "--blocks", "12", "--csv", str(tmp_path), *SMALL]) == 0
+    chain = list(csv.DictReader((tmp_path / "chain.csv").open()))
+    assert len(chain) == 12 and chain[0]["block"] == "1"
+    assert int(chain[-1]["total_issuance_rao"]) > int(chain[0]["total_issuance_rao"])
+    incentive = list(csv.reader((tmp_path / "incentive.csv").open()))
+    assert incentive[0][:3] == ["block", "uid_0", "uid_1"] and len(incentive) == 13
+    assert (tmp_path / "dividends.csv").exists() and (tmp_path / "stake_rao.csv").exists()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--set", "hyperparameters.kapa=1"], "did you mean 'kappa'"),
+    (["--set", "chain.total_issuance_tao=lots"], "chain.total_issuance_tao: expected a number"),
+    (["--set", "nope"], "expected KEY=VALUE"),
+    (["--set", "hyperparameters.tempo=-4"], "tempo: -4 is outside the allowed range"),
+])
+def test_bad_overrides_give_one_clear_line(args, words, capsys):
+    assert main(["run", "--blocks", "1", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and words in err and err.startswith("taosandbox run: --set")
+
+
+def test_parse_sets_reads_yaml_scalars():
+    assert parse_sets(["a.b=3", "c=x", "d=[1, 2]", "e=0.5"]) == {"a.b": 3, "c": "x", "d": [1, 2], "e": 0.5}
+
+
+def test_no_progress_bar_when_piped():
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-m", "taosandbox", "run", "--blocks", "5", *SMALL],
+                          capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0
+    assert done.stderr == "" and "5 blocks from seed 1" in done.stdout
