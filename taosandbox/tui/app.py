@@ -99,6 +99,26 @@ class TaoApp(App):
         self.world = world
         self.push_screen(GameScreen(SimController(world), role=role))
 
+    def leave_game(self) -> None:
+        """Back to the title screen (quitting a level, or after its result)."""
+        from taosandbox.tui.screens.game import GameScreen
+        from taosandbox.tui.screens.title import TitleScreen
+
+        self.autosave()
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
+            screen = self.screen
+            self.pop_screen()
+            if isinstance(screen, GameScreen):
+                break
+        if not any(isinstance(s, TitleScreen) for s in self.screen_stack):
+            self.push_screen(TitleScreen(available_levels(), can_continue=autosave_available(), role=self.role))
+        self.world = None
+
+    def restart_level(self, name: str) -> None:
+        """Leave the current game and start level ``name`` (retry, or the next one)."""
+        self.leave_game()
+        self.start_game(self.role, name)
+
     def continue_game(self) -> None:
         """Hook for sessions: load the autosave and open it (the sessions feature comes later)."""
         try:
@@ -128,6 +148,8 @@ class TaoApp(App):
             self.notify("Help is not installed in this build. The footer lists the keys; ctrl+p lists "
                         "every action.", title=name.replace("Screen", ""), timeout=6)
             return
+        if any(type(screen) is screen_cls for screen in self.screen_stack):
+            return  # already open (under the other one, perhaps): never stack up copies
         self.push_screen(screen_cls())
 
     def action_differences(self) -> None:

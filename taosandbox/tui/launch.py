@@ -18,6 +18,9 @@ class LevelChoice:
     title: str
     role: str
     """"miner", "validator", "delegator" or "any"."""
+    passed: bool = False
+    problem: str | None = None
+    """Why the level file cannot be played (listed, not startable)."""
 
 
 def _get(item: Any, key: str, default: Any = None) -> Any:
@@ -35,7 +38,8 @@ def as_choice(item: Any) -> LevelChoice:
     role = _get(item, "role", None)
     if role is None:
         role = _get(_get(_get(item, "scenario", {}) or {}, "player", {}) or {}, "role", "any")
-    return LevelChoice(name, str(_get(item, "title", name) or name), str(role or "any"))
+    return LevelChoice(name, str(_get(item, "title", name) or name), str(role or "any"),
+                       passed=bool(_get(item, "passed", False)), problem=_get(item, "problem", None))
 
 
 def available_levels() -> list[LevelChoice]:

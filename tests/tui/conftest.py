@@ -60,8 +60,22 @@ async def advance(pilot, blocks: int) -> Any:
     return screen.snapshot
 
 
+async def wait_for_workers(app, timeout: float = 30.0) -> None:
+    """Wait until no worker is pending or running (cancelled ones count as done, unlike wait_for_complete)."""
+    import asyncio
+    import time
+
+    from textual.worker import WorkerState
+
+    deadline = time.monotonic() + timeout
+    while any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+        if time.monotonic() > deadline:
+            raise TimeoutError("workers still running")
+        await asyncio.sleep(0.02)
+
+
 async def settle(pilot) -> None:
     """Let action workers finish and their messages be handled."""
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_workers(pilot.app)
     await pilot.pause()
     await pilot.pause()

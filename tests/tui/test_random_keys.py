@@ -10,6 +10,7 @@ from textual import events
 
 from taosandbox.tui.app import TaoApp
 from taosandbox.tui.screens.game import GameScreen
+from tests.tui.conftest import wait_for_workers
 
 KEYS = list("abcdefghijklmnoprstuvwxyz0123456789NSE.:,-=?") + [
     "space", "enter", "escape", "tab", "shift+tab", "up", "down", "left", "right", "pageup",
@@ -44,7 +45,7 @@ async def test_random_keys_in_the_game_never_crash(make_world):
     app = TaoApp(world=world)
     async with app.run_test(size=(120, 40)) as pilot:
         await press_randomly(pilot, random.Random(1234), int(os.environ.get('TUI_RANDOM_KEYS', 2000)))
-        await app.workers.wait_for_complete()
+        await wait_for_workers(app)
         await pilot.pause()
         assert app.is_running
         assert app.return_code is None
@@ -62,4 +63,5 @@ async def test_random_keys_on_the_title_screen_never_crash(monkeypatch):
         while app.building:
             await pilot.pause(0.05)
         await pilot.pause()
-        assert app.return_code is None
+        # A crash would re-raise here; the Quit button (tab, enter) is a clean exit with code 0.
+        assert app.return_code in (None, 0)

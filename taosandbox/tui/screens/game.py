@@ -36,6 +36,15 @@ BURST_SECONDS = 0.02
 TABS = ("metagraph", "miner", "validator", "delegator", "charts")
 
 
+def level_session(world: Any) -> Any:
+    """The LevelSession playing on ``world``, or None (free sandbox, or the levels package missing)."""
+    try:
+        from taosandbox.levels.session import LevelSession
+    except ImportError:
+        return None
+    return LevelSession.of(world)
+
+
 def differences_line(snapshot: Any) -> str:
     names = [line.split(" (chain", 1)[0] for line in snapshot.differences]
     if not names:
@@ -69,10 +78,16 @@ class GameScreen(Screen):
         self.running = False
         """True while the worker runs continuously (space); skips run with ``running`` False."""
         self.resume_after_banner = False
+        self.session = level_session(sim.world)
+        """The LevelSession when this world plays a level (objectives panel, intro, result)."""
+        self.history: Any = None
+        """Per-block series for the charts tab (``taosandbox.history.History``), fed from snapshots."""
 
     # ---- layout ----
     def compose(self) -> ComposeResult:
         yield ChainPanel(id="chain-panel")
+        if self.session is not None:
+            yield self._objectives_panel()
         yield Static("", id="differences")
         with TabbedContent(id="tabs", initial="metagraph"):
             with TabPane("1 Metagraph", id="metagraph"):
@@ -90,15 +105,29 @@ class GameScreen(Screen):
         yield Footer()
 
     def _charts_widget(self):
-        """Hook: the charts panel comes from ``widgets/charts.py`` (built in parallel); a note until then."""
+        """The charts tab (``widgets/charts.py``, plotext), fed with a History of the snapshots shown."""
         try:
-            from taosandbox.tui.widgets.charts import ChartsPanel  # type: ignore[import-not-found]
-        except ImportError:
-            return Static("Charts are not installed in this build.", id="charts-panel")
-        try:
-            return ChartsPanel(id="charts-panel")
-        except Exception:  # an unexpected constructor: never let the charts stop the game
-            return Static("Charts could not start.", id="charts-panel")
+            from taosandbox.history import History
+            from taosandbox.tui.widgets.charts import ChartsPanel
+        except ImportError:  # textual-plotext missing: the game goes on without charts
+            return Static("Charts need textual-plotext, which is not installed.", id="charts-panel")
+        self.history = History()
+        return ChartsPanel(id="charts-panel")
+
+    def _objectives_panel(self):
+        from types import SimpleNamespace
+
+        from taosandbox.tui.widgets.objectives import ObjectivesPanel
+
+        def apply(action: Any) -> Any:  # answers are instant: applied here, through the same lock
+            ok, reason = self.sim.apply(action)
+            return SimpleNamespace(ok=ok, reason=reason)
+
+        def reveal_hint() -> str | None:
+            with self.sim.lock:
+                return self.session.reveal_hint()
+
+        return ObjectivesPanel(self.session.level, apply=apply, reveal_hint=reveal_hint, id="objectives")
 
     def on_mount(self) -> None:
         role = self.role
@@ -111,6 +140,8 @@ class GameScreen(Screen):
             f"#{snapshot.block:,} World ready. You play a {snapshot.player.role}. "
             "space runs/pauses time, n steps one block, ctrl+p lists every action.", mine=True)
         self.show_snapshot(snapshot)
+        if self.session is not None:
+            self._show_level_intro()
 
     # ---- showing snapshots (UI thread only) ----
     def show_snapshot(self, snapshot: Any) -> None:
@@ -121,9 +152,13 @@ class GameScreen(Screen):
         events, dropped = self.sim.take_events()
         if events or dropped:
             self.query_one(EventLog).add_events(events, dropped)
+        if self.history is not None:
+            self.history.append(snapshot)
         halving = self.sim.take_halving()
         if halving is not None:
             self._show_halving(halving)
+        if self.session is not None:
+            self._update_level(snapshot)
 
     def _feed_active_tab(self) -> None:
         if self.snapshot is None:
@@ -133,6 +168,8 @@ class GameScreen(Screen):
             self.query_one(NeuronTable).show(self.snapshot.neurons)
         elif active in ("miner", "validator", "delegator"):
             self.query_one(f"#{active}-panel").show(self.snapshot)  # type: ignore[attr-defined]
+        elif active == "charts" and self.history is not None:
+            self.query_one("#charts-panel").update_from(self.history)  # type: ignore[attr-defined]
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
@@ -299,6 +336,37 @@ class GameScreen(Screen):
     @on(NeuronTable.Selected)
     def _neuron_selected(self, message: NeuronTable.Selected) -> None:
         self.action_explain()
+
+    # ---- levels ----
+    def _show_level_intro(self) -> None:
+        from taosandbox.tui.screens.level_intro import LevelIntroModal
+
+        def after(start: bool | None) -> None:
+            if not start:
+                self.app.leave_game()  # type: ignore[attr-defined]
+
+        self.app.push_screen(LevelIntroModal(self.session.level), after)
+
+    def _update_level(self, snapshot: Any) -> None:
+        self.query_one("#objectives").update_from(snapshot)  # type: ignore[attr-defined]
+        with self.sim.lock:
+            result = self.session.finished()
+        if result is None:
+            return
+        self.pause()
+        from taosandbox.tui.screens.level_result import NEXT, RETRY, LevelResultModal
+
+        session = self.session
+
+        def after(choice: str | None) -> None:
+            if choice == RETRY:
+                self.app.restart_level(session.level.name)  # type: ignore[attr-defined]
+            elif choice == NEXT and session.next_level() is not None:
+                self.app.restart_level(session.next_level().name)  # type: ignore[attr-defined]
+            else:
+                self.app.leave_game()  # type: ignore[attr-defined]
+
+        self.app.push_screen(LevelResultModal(result, session.level, record=session.record), after)
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "sim")

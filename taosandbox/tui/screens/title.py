@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
+from taosandbox.tui.widgets.option_list import SafeOptionList
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
@@ -18,6 +19,13 @@ SANDBOX = "__sandbox__"
 BANNER = """\
  τ  t a o s a n d b o x
 A live Bittensor subnet in your terminal: mine, validate or delegate, and watch Yuma consensus pay you."""
+
+
+def level_label(level: LevelChoice) -> str:
+    mark = "✓ " if level.passed else "  "
+    if level.problem:
+        return f"{mark}{level.title}  (broken: {level.problem})"
+    return f"{mark}{level.title}  [{level.role}]"
 
 
 class TitleScreen(Screen):
@@ -46,10 +54,10 @@ class TitleScreen(Screen):
                     yield RadioButton(role.capitalize(), value=role == self.initial_role, id=f"role-{role}")
             yield Label("What to play", classes="title-label")
             options = [Option("Free sandbox: the default subnet, no goals", id=SANDBOX)]
-            options += [Option(f"{lv.title}  [{lv.role}]", id=lv.name) for lv in self.levels]
+            options += [Option(level_label(lv), id=lv.name, disabled=lv.problem is not None) for lv in self.levels]
             if not self.levels:
                 options.append(Option("(levels are not installed in this build)", disabled=True))
-            yield OptionList(*options, id="title-levels")
+            yield SafeOptionList(*options, id="title-levels")
             with Horizontal(id="title-buttons"):
                 yield Button("Start", variant="primary", id="title-start")
                 yield Button("Continue last game", id="title-continue", disabled=not self.can_continue)
