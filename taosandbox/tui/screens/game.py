@@ -11,6 +11,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
@@ -81,26 +82,28 @@ class GameScreen(Screen):
         self.session = level_session(sim.world)
         """The LevelSession when this world plays a level (objectives panel, intro, result)."""
         self.history: Any = None
+        self._pending_result: Any = None
         """Per-block series for the charts tab (``taosandbox.history.History``), fed from snapshots."""
 
     # ---- layout ----
     def compose(self) -> ComposeResult:
         yield ChainPanel(id="chain-panel")
-        if self.session is not None:
-            yield self._objectives_panel()
         yield Static("", id="differences")
-        with TabbedContent(id="tabs", initial="metagraph"):
-            with TabPane("1 Metagraph", id="metagraph"):
-                yield NeuronTable(id="neurons")
-                yield Static(LEGEND, id="legend")
-            with TabPane("2 Miner", id="miner"):
-                yield MinerPanel(id="miner-panel")
-            with TabPane("3 Validator", id="validator"):
-                yield ValidatorPanel(id="validator-panel")
-            with TabPane("4 Delegator", id="delegator"):
-                yield DelegatorPanel(id="delegator-panel")
-            with TabPane("5 Charts", id="charts"):
-                yield self._charts_widget()
+        with Horizontal(id="play-area"):
+            with TabbedContent(id="tabs", initial="metagraph"):
+                with TabPane("1 Metagraph", id="metagraph"):
+                    yield NeuronTable(id="neurons")
+                    yield Static(LEGEND, id="legend")
+                with TabPane("2 Miner", id="miner"):
+                    yield MinerPanel(id="miner-panel")
+                with TabPane("3 Validator", id="validator"):
+                    yield ValidatorPanel(id="validator-panel")
+                with TabPane("4 Delegator", id="delegator"):
+                    yield DelegatorPanel(id="delegator-panel")
+                with TabPane("5 Charts", id="charts"):
+                    yield self._charts_widget()
+            if self.session is not None:
+                yield self._objectives_panel()
         yield EventLog(id="events")
         yield Footer()
 
@@ -280,6 +283,10 @@ class GameScreen(Screen):
         self.pause()
 
         def after(_result: Any) -> None:
+            if self._pending_result is not None:
+                result, self._pending_result = self._pending_result, None
+                self._show_level_result(result)
+                return
             if self.resume_after_banner:
                 self.resume_after_banner = False
                 self.resume()
@@ -354,6 +361,12 @@ class GameScreen(Screen):
         if result is None:
             return
         self.pause()
+        if any(isinstance(screen, HalvingModal) for screen in self.app.screen_stack):
+            self._pending_result = result  # the halving banner first; the result when it is closed
+            return
+        self._show_level_result(result)
+
+    def _show_level_result(self, result: Any) -> None:
         from taosandbox.tui.screens.level_result import NEXT, RETRY, LevelResultModal
 
         session = self.session

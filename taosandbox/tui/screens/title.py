@@ -25,7 +25,7 @@ def level_label(level: LevelChoice) -> str:
     mark = "✓ " if level.passed else "  "
     if level.problem:
         return f"{mark}{level.title}  (broken: {level.problem})"
-    return f"{mark}{level.title}  [{level.role}]"
+    return f"{mark}{level.title}  ({level.role})"
 
 
 class TitleScreen(Screen):
