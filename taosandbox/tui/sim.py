@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import dataclass
 from typing import Any
 
 SPEEDS: tuple[tuple[str, float | None], ...] = (
@@ -28,12 +27,8 @@ EVENT_BACKLOG = 5000
 """Events kept for the UI between two refreshes; older ones are dropped (the log throttles anyway)."""
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """What the UI shows when the world refuses an action (or the action itself blew up)."""
-
-    action: Any
-    reason: str
+ENGINE_ERROR = "engine error: "
+"""Prefix of a refusal that came from an exception, not from the world (which logs its own refusals)."""
 
 
 class SimController:
@@ -65,7 +60,7 @@ class SimController:
                 outcome = self.world.apply(action)
             except Exception as exc:  # the UI must survive any engine bug or odd input
                 self._collect()
-                return False, f"{type(exc).__name__}: {exc}"
+                return False, f"{ENGINE_ERROR}{type(exc).__name__}: {exc}"
             self._collect()
         return bool(outcome.ok), outcome.reason
 

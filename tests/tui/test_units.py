@@ -62,7 +62,7 @@ def test_event_summary_throttles_routine_events_but_keeps_the_players():
     events += [Event(501, "registered", f"r{i}") for i in range(30)]
     lines = summarise(events, dropped=7)
     texts = [t for t, _ in lines]
-    assert ("#500 Refused stake: not enough", True) in lines
+    assert ("#500 Refused stake: not enough", "error") in lines
     assert sum(t.startswith("#501 r") for t in texts) == 12
     assert texts[-1].startswith("#501 … 499 epoch, 18 registered, 7 more not kept")
 

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from taosandbox.tui.messages import ActionFinished, RequestAction, SimStopped, WorldUpdated
 from taosandbox.tui.screens.halving import HalvingModal
-from taosandbox.tui.sim import HALVING_SKIP_CAP, SimController
+from taosandbox.tui.sim import ENGINE_ERROR, HALVING_SKIP_CAP, SimController
 from taosandbox.tui.format import blocks_as_time
 from taosandbox.tui.widgets.chain_panel import ChainPanel
 from taosandbox.tui.widgets.delegator_panel import DelegatorPanel
@@ -316,8 +316,9 @@ class GameScreen(Screen):
             return
         reason = message.reason or "the world refused it"
         self.app.notify(reason, title=f"Refused: {kind.replace('_', ' ')}", severity="error", timeout=8)
-        block = self.snapshot.block if self.snapshot is not None else 0
-        self.query_one(EventLog).note(f"#{block:,} refused {kind.replace('_', ' ')}: {reason}", error=True)
+        if reason.startswith(ENGINE_ERROR):  # the world logs its own refusals as events; this it could not
+            block = self.snapshot.block if self.snapshot is not None else 0
+            self.query_one(EventLog).note(f"#{block:,} {kind.replace('_', ' ')} failed: {reason}", error=True)
 
     # ---- other screens ----
     def action_tab(self, tab: str) -> None:

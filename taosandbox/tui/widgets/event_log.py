@@ -15,20 +15,22 @@ MAX_LINES_PER_REFRESH = 12
 """Other players' notable events written per refresh at most; the rest are counted in one line."""
 
 
-def summarise(events: Iterable[Any], dropped: int = 0) -> list[tuple[str, bool]]:
-    """Lines to write for a batch of events: (text, concerns the player). Pure, for tests."""
-    lines: list[tuple[str, bool]] = []
+def summarise(events: Iterable[Any], dropped: int = 0) -> list[tuple[str, str]]:
+    """Lines to write for a batch of events: (text, "mine" | "error" | "other"). Pure, for tests."""
+    lines: list[tuple[str, str]] = []
     routine: Counter[str] = Counter()
     others = 0
     last_block = None
     for event in events:
         last_block = event.block
-        if event.player or event.kind in ("halving", "refused"):
-            lines.append((f"#{event.block:,} {event.text}", True))
+        if event.kind == "refused":
+            lines.append((f"#{event.block:,} {event.text}", "error"))
+        elif event.player or event.kind == "halving":
+            lines.append((f"#{event.block:,} {event.text}", "mine"))
         elif event.kind in ROUTINE:
             routine[event.kind] += 1
         elif others < MAX_LINES_PER_REFRESH:
-            lines.append((f"#{event.block:,} {event.text}", False))
+            lines.append((f"#{event.block:,} {event.text}", "other"))
             others += 1
         else:
             routine[event.kind] += 1
@@ -36,7 +38,7 @@ def summarise(events: Iterable[Any], dropped: int = 0) -> list[tuple[str, bool]]
         counts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in routine.most_common())
         if dropped:
             counts += f"{', ' if counts else ''}{dropped} more not kept"
-        lines.append((f"#{last_block:,} … {counts}" if last_block is not None else f"… {counts}", False))
+        lines.append((f"#{last_block:,} … {counts}" if last_block is not None else f"… {counts}", "other"))
     return lines
 
 
@@ -56,8 +58,8 @@ class EventLog(RichLog):
         super().__init__(max_lines=500, wrap=True, markup=False, highlight=False, id=id)
 
     def add_events(self, events: list[Any], dropped: int = 0) -> None:
-        for text, mine in summarise(events, dropped):
-            self.note(text, mine=mine)
+        for text, kind in summarise(events, dropped):
+            self.note(text, mine=kind == "mine", error=kind == "error")
 
     def note(self, text: str, *, mine: bool = False, error: bool = False) -> None:
         theme = self.app.current_theme
