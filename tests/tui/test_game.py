@@ -134,3 +134,16 @@ async def test_quit_calls_autosave_hook_without_sessions(make_world):
         await pilot.press("q")
         await pilot.pause()
     assert app.autosave_note is not None and "not saved" in app.autosave_note
+
+
+async def test_model_settings_field_checks_ranges_as_you_type(make_world):
+    app = TaoApp(world=make_world("miner"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        field = app.screen.query_one("#miner-params Input", Input)
+        field.focus()
+        await pilot.press(*"C=1e9")
+        await pilot.pause()
+        assert "between" in str(app.screen.query_one("#miner-params .field-error").render())
+        await pilot.press("backspace", "backspace", "backspace")
+        await pilot.pause()
+        assert str(app.screen.query_one("#miner-params .field-error").render()) == ""

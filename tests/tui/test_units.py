@@ -77,3 +77,15 @@ def test_autosave_hook_is_harmless_without_sessions():
     assert autosave(None) is None
     assert not autosave_available()
     assert "not saved" in autosave(object())
+
+
+def test_model_settings_are_checked_against_the_market():
+    from taosandbox.market import MODEL_KINDS
+    from taosandbox.tui.widgets.miner_panel import allowed_params
+
+    allowed = allowed_params(MODEL_KINDS["logistic"])
+    assert set(allowed) == set(MODEL_KINDS["logistic"].params)
+    with pytest.raises(ValueError, match="not a setting"):
+        parse_params("gamma=1", allowed)
+    with pytest.raises(ValueError, match="between"):
+        allowed["C"].check("logistic", "C", parse_params("C=1e9", allowed)["C"])

@@ -96,11 +96,11 @@ def parse_number(text: str, low: float, high: float, *, whole: bool = False) -> 
     try:
         value = float(text.strip())
     except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a number") from None
+        raise ValueError(f"{text.strip()!r} is not a number (expected {low:g} to {high:g})") from None
     if not math.isfinite(value) or not low <= value <= high:
         raise ValueError(f"must be between {low:g} and {high:g}")
     if whole and not value.is_integer():
-        raise ValueError("must be a whole number")
+        raise ValueError(f"must be a whole number between {low:g} and {high:g}")
     return value
 
 

@@ -25,6 +25,14 @@ def model_kinds() -> dict[str, Any]:
     return dict(MODEL_KINDS) or {"logistic": {}}
 
 
+def budget_range() -> tuple[int, int]:
+    try:
+        from taosandbox.market import BUDGET_RANGE
+    except Exception:
+        return 10, 1000
+    return int(BUDGET_RANGE[0]), int(BUDGET_RANGE[1])
+
+
 def allowed_params(info: Any) -> dict[str, Any] | None:
     """The settings a model kind accepts, whatever shape its info has; None = unknown (accept any)."""
     for key in ("params", "hyperparameters", "allowed", "allowed_params"):
@@ -80,8 +88,9 @@ class MinerPanel(RolePanel):
             yield Select([(k, k) for k in self.kinds], value=first, allow_blank=False, id="miner-model")
             yield Field("model settings (name=value, …)", self._parse_params, id="miner-params",
                         placeholder=self._params_hint(first))
-            yield Field("training budget (samples)", lambda t: parse_number(t, 1, 100_000, whole=True),
-                        value="200", id="miner-budget")
+            low, high = budget_range()
+            yield Field(f"training budget ({low}–{high} samples)",
+                        lambda t: parse_number(t, low, high, whole=True), value="200", id="miner-budget")
         with Horizontal(classes="form-row"):
             yield Button("Register miner", variant="primary", id="miner-register")
             yield Button("Train this model", id="miner-train")
@@ -94,7 +103,13 @@ class MinerPanel(RolePanel):
 
     def _parse_params(self, text: str) -> dict:
         kind = self._kind()
-        return parse_params(text, allowed_params(self.kinds.get(kind, {})))
+        allowed = allowed_params(self.kinds.get(kind, {}))
+        params = parse_params(text, allowed)
+        for name, value in params.items():  # ranges and choices, as the market will check them
+            check = getattr((allowed or {}).get(name), "check", None)
+            if callable(check):
+                params[name] = check(kind, name, value)
+        return params
 
     def _kind(self) -> str:
         try:
