@@ -144,6 +144,6 @@ async def test_model_settings_field_checks_ranges_as_you_type(make_world):
         await pilot.press(*"C=1e9")
         await pilot.pause()
         assert "between" in str(app.screen.query_one("#miner-params .field-error").render())
-        await pilot.press("backspace", "backspace", "backspace")
+        await pilot.press("backspace", "backspace", "backspace", "5")  # C=5
         await pilot.pause()
         assert str(app.screen.query_one("#miner-params .field-error").render()) == ""
