@@ -154,3 +154,8 @@ def action_from_dict(data: dict[str, Any]) -> Action:
         if name in values and isinstance(values[name], list):
             values[name] = tuple(values[name])
     return cls(**values)
+
+
+# Governance's actions (propose, vote) live in their own module and register themselves; importing it
+# here means every reader of saved actions (sessions, levels) knows them.
+from taosandbox import governance_actions as _governance_actions  # noqa: E402,F401

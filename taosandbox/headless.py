@@ -86,6 +86,9 @@ def summary(world: World, blocks: int) -> dict[str, Any]:
         "pending_emission_rao": snap.pending_emission_rao,
         "block_emission_rao": snap.block_emission_rao,
         "recycled_rao": ledger.recycled,
+        "fees_burned_rao": ledger.fees_burned,
+        "proposals": [{k: p[k] for k in ("id", "proposer", "status", "changes", "ayes", "nays", "reason")}
+                      for p in snap.extra["governance"]["proposals"]],
         "halvings": [{k: h[k] for k in ("block", "total_issuance_rao", "block_emission_rao")}
                      for h in sub.halvings],
         "state_hash": world.state_hash(),

@@ -124,6 +124,38 @@ class ChainConfig:
     """Transaction fee per extrinsic; 0 = free."""
 
 
+POLICIES = ("self_interest", "always_yes", "always_no")
+"""How a non-player senator votes (taosandbox/chain/governance.py, docs/governance.md)."""
+
+
+@dataclass(frozen=True)
+class GovernanceConfig:
+    """The 2024 council: a triumvirate proposes, a senate of top delegates votes (docs/governance.md)."""
+
+    enabled: bool = True
+    triumvirate: tuple[str, ...] = ("triumvirate-1", "triumvirate-2", "triumvirate-3")
+    """Coldkeys that may propose (the chain had 3 Opentensor Foundation members)."""
+    triumvirate_balance_tao: float = 1.0
+    """Free TAO each non-player triumvirate coldkey starts with (to pay proposal fees)."""
+    player_in_triumvirate: bool = False
+    """The player's coldkey takes the last triumvirate seat and may propose."""
+    senate_size: int = 12
+    """At most this many senators: the delegate hotkeys with the most stake."""
+    senate_required_share: float = 0.01
+    """A senator needs at least this share of all stake (code: 1%; docs said 2%)."""
+    voting_period: int = 360
+    """Blocks a proposal stays open for votes (the chain: 12 hours = 3600 blocks)."""
+    enactment_delay: int = 50
+    """Blocks between passing and taking effect."""
+    max_open_proposals: int = 10
+    default_policy: str = "self_interest"
+    """How non-player senators vote: one of POLICIES."""
+    policies: dict = field(default_factory=dict)
+    """hotkey -> policy, overriding default_policy for that senator."""
+    schedule: tuple[dict, ...] = ()
+    """Proposals the non-player triumvirate makes: {block, changes: {name: value}, title}."""
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Everything needed to build a world, as plain values."""
@@ -137,6 +169,7 @@ class Scenario:
     nominators: tuple[NominatorSpec, ...] = ()
     arrivals: tuple[ArrivalSpec, ...] = ()
     player: PlayerSpec = PlayerSpec()
+    governance: GovernanceConfig = GovernanceConfig()
     extra: dict = field(default_factory=dict)
     """Sections other modules own (governance...), validated by them."""
 
@@ -167,7 +200,8 @@ class Scenario:
 
 
 # ---------------------------------------------------------------- building with problems
-_NESTED = {"task": TaskConfig, "player": PlayerSpec, "chain": ChainConfig}
+_NESTED = {"task": TaskConfig, "player": PlayerSpec, "chain": ChainConfig,
+           "governance": GovernanceConfig}
 _LISTS = {"neurons": NeuronSpec, "nominators": NominatorSpec, "arrivals": ArrivalSpec}
 
 
@@ -208,6 +242,16 @@ def _check_type(value: Any, annotation: str, path: str, problems: list[Problem])
         if not isinstance(value, dict):
             problems.append(Problem(path, f"expected a mapping, got {value!r}"))
         return value
+    if base.startswith("tuple[str"):
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            problems.append(Problem(path, f"expected a list of names, got {value!r}"))
+            return ()
+        return tuple(value)
+    if base.startswith("tuple[dict"):
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, dict) for v in value):
+            problems.append(Problem(path, f"expected a list of mappings, got {value!r}"))
+            return ()
+        return tuple(dict(v) for v in value)
     if base.startswith("tuple"):
         if not isinstance(value, (list, tuple)) or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in value
@@ -335,9 +379,62 @@ def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
             bad("total_issuance_tao", f"{obj.total_issuance_tao} is outside [0, 21000000]")
         if isinstance(obj.fee_rao, int) and obj.fee_rao < 0:
             bad("fee_rao", f"must not be negative, got {obj.fee_rao}")
+    elif isinstance(obj, GovernanceConfig):
+        _check_governance(obj, bad)
     elif isinstance(obj, Scenario):
         if isinstance(obj.seed, int) and not 0 <= obj.seed < 2**63:
             bad("seed", f"{obj.seed} is outside [0, 2^63)")
+
+
+def _check_governance(obj: GovernanceConfig, bad) -> None:
+    names = obj.triumvirate
+    if isinstance(names, tuple) and not 1 <= len(names) <= 3:
+        bad("triumvirate", f"the triumvirate has 1 to 3 members, got {len(names)}")
+    elif isinstance(names, tuple) and len(set(names)) != len(names):
+        bad("triumvirate", "members must be different coldkeys")
+    for name, low, high in (("senate_size", 1, 64), ("voting_period", 1, 1_000_000),
+                            ("enactment_delay", 1, 1_000_000), ("max_open_proposals", 1, 100)):
+        v = getattr(obj, name)
+        if isinstance(v, int) and not isinstance(v, bool) and not low <= v <= high:
+            bad(name, f"{v} is outside [{low}, {high}]")
+    if isinstance(obj.senate_required_share, float) and not 0.0 <= obj.senate_required_share <= 1.0:
+        bad("senate_required_share", f"{obj.senate_required_share} is outside [0, 1]")
+    if isinstance(obj.triumvirate_balance_tao, float) and obj.triumvirate_balance_tao < 0:
+        bad("triumvirate_balance_tao", f"must not be negative, got {obj.triumvirate_balance_tao}")
+    if obj.default_policy not in POLICIES:
+        bad("default_policy", f"{obj.default_policy!r} is not one of {', '.join(POLICIES)}")
+    if isinstance(obj.policies, dict):
+        for hotkey, policy in obj.policies.items():
+            if policy not in POLICIES:
+                bad(f"policies.{hotkey}", f"{policy!r} is not one of {', '.join(POLICIES)}")
+    for i, item in enumerate(obj.schedule if isinstance(obj.schedule, tuple) else ()):
+        unknown = set(item) - {"block", "changes", "title"}
+        if unknown:
+            bad(f"schedule[{i}].{sorted(unknown)[0]}", "unknown field (fields: block, changes, title)")
+        block = item.get("block")
+        if isinstance(block, bool) or not isinstance(block, int) or block < 1:
+            bad(f"schedule[{i}].block", f"expected a block number >= 1, got {block!r}")
+        changes = item.get("changes")
+        if not isinstance(changes, dict) or not changes:
+            bad(f"schedule[{i}].changes", f"expected a mapping of hyperparameter: value, got {changes!r}")
+            continue
+        for problem in proposal_problems(changes, SANDBOX):
+            name, _, message = problem.partition(": ")
+            bad(f"schedule[{i}].changes.{name}", message)
+
+
+def proposal_problems(changes: dict[str, Any], hp: Hyperparameters) -> list[str]:
+    """What is wrong with changing ``hp`` by ``changes`` ('name: why' lines; [] when it is valid).
+
+    Checks names, types and RANGES / rule violations (``validate``); the subnet checks the rest."""
+    names = [f.name for f in fields(Hyperparameters)]
+    unknown = [f"{k}: not a hyperparameter{_suggest(str(k), names)}" for k in changes if k not in names]
+    if unknown:
+        return unknown
+    probe = object.__new__(Hyperparameters)
+    for f in fields(Hyperparameters):
+        object.__setattr__(probe, f.name, changes.get(f.name, getattr(hp, f.name)))
+    return validate(probe)
 
 
 def _plain(value: Any) -> Any:

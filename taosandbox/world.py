@@ -16,13 +16,15 @@ import numpy as np
 
 from taosandbox.actions import (Action, AddStake, Answer, Deregister, Register, RemoveStake, Retrain,
                                 SetModel, SetScoring, SetTake, SetWeights)
-from taosandbox.chain import emission
+from taosandbox.chain import emission, fees
 from taosandbox.chain.errors import ChainError
+from taosandbox.chain.governance import Governance
 from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, tao
 from taosandbox.chain.yuma import _topk_permits
 from taosandbox.events import Event
+from taosandbox.governance_actions import Propose, Vote
 from taosandbox.scenario import NeuronSpec, Scenario
 from taosandbox.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
 
@@ -86,6 +88,8 @@ class World:
                                       drift_block=task.drift_block, noise=task.noise),
                              seed=derive_seed(self.seed, 1))
         self._genesis()
+        self.governance = Governance(self.subnet, scenario.governance, player_coldkey=scenario.player.coldkey,
+                                     fee_rao=scenario.chain.fee_rao)
         self._flush()
 
     # ------------------------------------------------------------------ genesis
@@ -185,6 +189,7 @@ class World:
         """Produce one block: the chain's block step, then the agents' extrinsics of that block."""
         start = len(self.events)
         sub = self.subnet
+        self.governance.begin_block(sub.block + 1)  # enactments, before the block's epoch
         sub.step()
         block = sub.block
         if self.scenario.task.drift_block == block:
@@ -198,6 +203,7 @@ class World:
                 self.market.retrain(uid, block)
         self._arrivals(block)
         self._validators_set_weights(block)
+        self.governance.end_block(block)
         self._flush()
         new = self.events[start:]
         for fn in self._observers:
@@ -249,10 +255,15 @@ class World:
             nonzero = nonzero[nonzero != uid]
             if nonzero.size == 0:
                 continue
+            fee = fees.fee_for("set_weights", self.scenario.chain.fee_rao)
+            if fees.cannot_pay(sub.ledger, agent.coldkey, fee):
+                continue  # no free balance for the fee: it skips its turn
             try:
                 sub.set_weights(agent.hotkey, nonzero.tolist(), weights[nonzero].tolist())
             except ChainError:
                 continue  # e.g. below min_allowed_weights: this agent simply skips its turn
+            if fee:
+                sub.ledger.pay_fee(agent.coldkey, fee)
 
     def _arrivals(self, block: int) -> None:
         ledger = self.subnet.ledger
@@ -269,8 +280,13 @@ class World:
             if amount:
                 ledger.free[OUTSIDE] -= amount
                 ledger.free[coldkey] += amount
-            self._register(coldkey, hotkey, spec.role, spec.strategy, model=spec.model,
-                           params=spec.params, budget=spec.budget, quiet=True)
+            fee = fees.fee_for("register", self.scenario.chain.fee_rao)
+            if fees.cannot_pay(ledger, coldkey, fee, self.subnet.burn):
+                continue
+            uid = self._register(coldkey, hotkey, spec.role, spec.strategy, model=spec.model,
+                                 params=spec.params, budget=spec.budget, quiet=True)
+            if uid is not None and fee:
+                ledger.pay_fee(coldkey, fee)
 
     def _register(self, coldkey: str, hotkey: str, role: str, strategy: str, *, is_player: bool = False,
                   quiet: bool = False, **agent) -> int | None:
@@ -297,23 +313,41 @@ class World:
             reason = check(action, self)
             if reason:
                 break
+        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
+        player, ledger = self.scenario.player.coldkey, self.subnet.ledger
         if reason is None:
             handler = getattr(self, f"_do_{action.kind}", None)
             if handler is None:
                 reason = f"unknown action {action.kind!r}"
             else:
-                try:
-                    text = handler(action)
-                except (ChainError, ValueError, KeyError, TypeError) as exc:
-                    reason = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
+                # A fee is paid once per accepted transaction, never for a refused one: check first.
+                reason = fees.cannot_pay(ledger, player, fee, self._upfront_cost(action), action.kind)
+        if reason is None:
+            try:
+                text = handler(action)
+            except (ChainError, ValueError, KeyError, TypeError) as exc:
+                reason = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
         if reason is not None:
             self.events.append(Event(self.block, "refused", f"Refused {action.kind}: {reason}",
                                      {"action": action.to_dict(), "reason": reason}, player=True))
             self._flush()
             return Outcome(False, reason)
         self._flush()
+        if fee:
+            ledger.pay_fee(player, fee)
+            self.events.append(Event(self.block, "fee", f"Paid a {fee / 1e9:.9f} τ fee for {action.kind} "
+                                     "(burned)", {"coldkey": player, "fee_rao": fee, "action": action.kind},
+                                     player=True))
         self.events.append(Event(self.block, "action", text, {"action": action.to_dict()}, player=True))
         return Outcome(True)
+
+    def _upfront_cost(self, action: Action) -> int:
+        """What an action spends from free balance besides its fee (affordability is checked together)."""
+        if isinstance(action, Register):
+            return self.subnet.burn
+        if isinstance(action, AddStake) and isinstance(action.amount_rao, int) and action.amount_rao > 0:
+            return action.amount_rao
+        return 0
 
     def _player_agent(self, hotkey: str, role: str | None = None) -> Agent:
         uid = self.subnet.uid(hotkey)
@@ -394,6 +428,19 @@ class World:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
         return f"Take of {action.hotkey} set to {action.take / 65535:.2%}"
 
+    def _do_propose(self, action: Propose) -> str:
+        p = self.governance.propose(self.scenario.player.coldkey, action.changes, action.title)
+        return f"You proposed #{p.id}: {p.describe_changes()}"
+
+    def _do_vote(self, action: Vote) -> str:
+        mine = self.governance.player_senators()
+        hotkey = action.hotkey or (mine[0] if mine else "")
+        if not hotkey:
+            raise ValueError("you may not vote: none of your hotkeys is in the senate (stake on your own "
+                             "validator hotkey to earn a seat)")
+        p = self.governance.vote(self.scenario.player.coldkey, hotkey, action.proposal, action.aye)
+        return f"{hotkey} voted {'aye' if action.aye else 'nay'} on proposal #{p.id}"
+
     # ------------------------------------------------------------------ views
     def snapshot(self) -> Snapshot:
         sub, mg, ledger = self.subnet, self.subnet.metagraph, self.subnet.ledger
@@ -442,8 +489,14 @@ class World:
             neurons=tuple(rows), player=self._player_view(), delegates=self._delegates(player_ck),
             halvings=tuple(dict(h) for h in sub.halvings),
             differences=tuple(sandbox_differences(hp)), last_epoch=sub.last_epoch,
-            extra=dict(self.extra),
+            extra={**self.extra, "governance": self.governance.view(), "fees": self._fee_view()},
         )
+
+    def _fee_view(self) -> dict[str, Any]:
+        """Plain data for ``Snapshot.extra["fees"]``: what each transaction costs, and who paid what."""
+        ledger, player = self.subnet.ledger, self.scenario.player.coldkey
+        return {"fee_rao": self.scenario.chain.fee_rao, "transactions": sorted(fees.TRANSACTIONS),
+                "burned_rao": ledger.fees_burned, "player_paid_rao": ledger.fees_paid.get(player, 0)}
 
     def _player_view(self) -> PlayerView:
         sub, ledger, sc = self.subnet, self.subnet.ledger, self.scenario
@@ -459,7 +512,7 @@ class World:
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
             earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=ledger.burned_by.get(ck, 0),
-            spent_fees_rao=int(self.extra.get("fees_paid", {}).get(ck, 0)),
+            spent_fees_rao=ledger.fees_paid.get(ck, 0),
             start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
         )
 
@@ -503,4 +556,5 @@ class World:
                       sub.accrued[:n], sub.last_commit[:n]):
             h.update(np.ascontiguousarray(array).tobytes())
         h.update(self.market.state_digest())
+        h.update(self.governance.digest() + repr(ledger.fees_burned).encode())
         return h.hexdigest()

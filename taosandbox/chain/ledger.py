@@ -61,6 +61,10 @@ class Ledger:
         """Stake held at the hotkey's previous drain: stake added since then does not count (§5)."""
         self.recycled = 0
         """Rao burned by registrations (they lowered issuance)."""
+        self.fees_burned = 0
+        """Rao burned as transaction fees (they lowered issuance too; docs/fees.md)."""
+        self.fees_paid: dict[str, int] = defaultdict(int)
+        """coldkey -> rao it paid in transaction fees."""
         self.burned_by: dict[str, int] = defaultdict(int)
         """coldkey -> rao it burned (registration costs)."""
         self.earned: dict[str, int] = defaultdict(int)
@@ -150,6 +154,19 @@ class Ledger:
         self.total_issuance -= amount
         self.recycled += amount
         self.burned_by[coldkey] += amount
+
+    def pay_fee(self, coldkey: str, amount: int) -> None:
+        """A transaction fee from free balance, burned: the 2024 chain dropped fees, lowering issuance."""
+        _check_amount(amount, "fee")
+        if self.free.get(coldkey, 0) < amount:
+            raise ChainError(
+                "insufficient_balance",
+                f"cannot pay the {amount} rao fee: only {self.free.get(coldkey, 0)} rao free",
+            )
+        self.free[coldkey] -= amount
+        self.total_issuance -= amount
+        self.fees_burned += amount
+        self.fees_paid[coldkey] += amount
 
     def _change_stake(self, coldkey: str, hotkey: str, delta: int) -> None:
         key = (coldkey, hotkey)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping, Sequence
 
+from taosandbox.chain.hyperparams import Hyperparameters
 from taosandbox.chain.units import RAO_PER_TAO
 from taosandbox.events import KINDS as EVENT_KINDS
 from taosandbox.events import Event
@@ -505,6 +507,47 @@ class PredictHalving(Objective):
         if abs(guess - halved_at) <= self.p["margin"]:
             return Verdict(PASSED, 1.0, f"halving at block {halved_at}; you said {int(guess)}")
         return Verdict(FAILED, 0.0, f"halving at block {halved_at}; you said {int(guess)}")
+
+
+def _plain_number(x: Any) -> Any:
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+_HYPERPARAMETERS = tuple(f.name for f in dataclass_fields(Hyperparameters))
+
+
+@objective
+class HyperparameterGoal(Objective):
+    kind = "hyperparameter"
+    summary = ("The subnet's hyperparameter `name` is `at_least`/`at_most` a number, or `equals` a value "
+               "(governance changes them: docs/governance.md).")
+    PARAMS = (Param("name", "text", None, required=True, choices=_HYPERPARAMETERS),
+              Param("at_least", "number", None), Param("at_most", "number", None),
+              Param("equals", "text", None, help="compared as text (mechanism, true/false, numbers)"))
+    STREAK = True
+
+    @classmethod
+    def describe(cls, p):
+        bound = next((f"{word} {_plain_number(p[key])}" for key, word in (("at_least", "at least"), ("at_most", "at most"),
+                                                          ("equals", "equal to")) if p[key] is not None), "")
+        return f"Get {p['name']} {bound}"
+
+    @classmethod
+    def validate(cls, p, reader, path, facts):
+        given = [k for k in ("at_least", "at_most", "equals") if p.get(k) is not None]
+        if len(given) != 1:
+            reader.bad(path, f"needs exactly one of at_least, at_most, equals, got {len(given)}")
+
+    def condition(self, ctx):
+        value = getattr(ctx.snapshot.hyperparameters, self.p["name"])
+        detail = f"{self.p['name']} is {value}"
+        if self.p["equals"] is not None:
+            return str(value).lower() == str(self.p["equals"]).lower(), 0.0, detail
+        if self.p["at_least"] is not None:
+            target = self.p["at_least"]
+            return value >= target, (value / target if target else 1.0), detail
+        target = self.p["at_most"]
+        return value <= target, (target / value if value else 1.0), detail
 
 
 # ------------------------------------------------------------------------------------------ answers

@@ -439,3 +439,21 @@ def test_inputs_are_not_modified(hp) -> None:
         r.matrix(name)
     for k, v in before.items():
         assert np.array_equal(getattr(x, k), v), k
+
+
+def test_support_of_exactly_kappa_survives_float_summation_order():
+    # Found by the oracle property: 1/9 + 2/9 of the stake backs weight 1 with kappa = 21845/65535 = 1/3.
+    # In floats 3/9 + 3/9 (the stake below) exceeds 1 - 1/3 by one ulp; the weight is consensus anyway.
+    from taosandbox.chain.hyperparams import Hyperparameters
+    from taosandbox.chain.yuma import EpochInputs, run_epoch
+
+    n = 9
+    weights = np.zeros((n, n))
+    weights[1, 4] = weights[6, 4] = 1
+    result = run_epoch(EpochInputs(
+        current_block=3000, stake=np.array([0, 1, 0, 3, 3, 0, 2, 1, 3]),
+        validator_permit=np.array([False, True, False, True, True, False, True, False, False]),
+        weights=weights, bonds=np.zeros((n, n)),
+        last_update=np.array([0, 1000, 0, 0, 0, 0, 1000, 0, 0]), block_at_registration=np.zeros(n, int),
+        rao_emission=10**9), Hyperparameters(kappa=21845, max_allowed_validators=1))
+    assert result.consensus[4] == 1.0

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taosandbox.chain.hyperparams import Hyperparameters
-from taosandbox.chain.yuma import MATRIX_NAMES, EpochInputs, run_epoch
+from taosandbox.chain.yuma import KAPPA_TIE_TOLERANCE, MATRIX_NAMES, EpochInputs, run_epoch
 
 
 def _normalize(v):
@@ -61,7 +61,7 @@ def oracle(x: EpochInputs, hp: Hyperparameters) -> dict:
         for j in range(n):
             vals = sorted({w[i, j] for i in staked}, reverse=True)
             for v in vals:  # the largest weight whose support reaches kappa
-                if sum(st_[q] for q, i in enumerate(staked) if w[i, j] >= v) >= kappa - 1e-15:
+                if sum(st_[q] for q, i in enumerate(staked) if w[i, j] >= v) >= kappa - KAPPA_TIE_TOLERANCE:
                     cons[j] = v
                     break
     wc = np.minimum(w, cons)
@@ -190,7 +190,7 @@ def oracle_yuma3(x: EpochInputs, hp: Hyperparameters) -> dict:
         st_ = a[staked] / a[staked].sum()
         for j in range(n):
             for v in sorted({w[i, j] for i in staked}, reverse=True):
-                if sum(st_[q] for q, i in enumerate(staked) if w[i, j] >= v) >= kappa - 1e-15:
+                if sum(st_[q] for q, i in enumerate(staked) if w[i, j] >= v) >= kappa - KAPPA_TIE_TOLERANCE:
                     cons[j] = v
                     break
     wc = np.minimum(w, cons)
