@@ -206,7 +206,7 @@ def game_commands(app: TaoApp, screen: Any) -> Iterable[SystemCommand]:
     yield SystemCommand("Explain selected neuron", "How the last epoch computed its pay (e)", screen.action_explain)
     yield SystemCommand("Where the sandbox differs from the chain", "Parameters changed to make it playable",
                         app.action_differences)
-    for tab in ("metagraph", "miner", "validator", "delegator", "charts"):
+    for tab in ("metagraph", "miner", "validator", "delegator", "charts", "governance"):
         yield SystemCommand(f"Show {tab}", f"Open the {tab} tab", lambda tab=tab: screen.action_tab(tab))
     yield SystemCommand("Register a miner", "Burn TAO for a UID with the default model",
                         lambda: screen.request(Register(role="miner")))

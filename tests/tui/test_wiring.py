@@ -77,3 +77,20 @@ async def test_palette_lists_every_game_action(make_world):
         await pilot.press("question_mark")
         await wait_for_screen(pilot, "HelpScreen")
         await wait_for_workers(app)
+
+
+async def test_governance_and_charts_tabs_show_the_world(make_world):
+    app = TaoApp(world=make_world("miner"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await advance(pilot, 3)
+        await pilot.press("6")
+        await pilot.pause()
+        panel = app.screen.query_one("#governance-panel")
+        assert "waiting for the first block" not in str(panel.query_one("#gov-senate").render())
+        await pilot.press("5")
+        await advance(pilot, 3)
+        assert len(app.screen.history) >= 2
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"differences", "enter")
+        await wait_for_screen(pilot, "DifferencesModal")

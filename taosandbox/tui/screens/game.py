@@ -34,7 +34,7 @@ BURST_SECONDS = 0.02
 """At full speed the sim thread sleeps briefly after this much work, so the UI thread gets the GIL
 (without it, key presses wait behind the interpreter's 5 ms switch interval, many times over)."""
 
-TABS = ("metagraph", "miner", "validator", "delegator", "charts")
+TABS = ("metagraph", "miner", "validator", "delegator", "charts", "governance")
 
 
 def level_session(world: Any) -> Any:
@@ -69,6 +69,7 @@ class GameScreen(Screen):
         Binding("3", "tab('validator')", "Validator", show=False),
         Binding("4", "tab('delegator')", "Delegator", show=False),
         Binding("5", "tab('charts')", "Charts", show=False),
+        Binding("6", "tab('governance')", "Governance", show=False),
     ]
 
     def __init__(self, sim: SimController, *, role: str | None = None) -> None:
@@ -102,6 +103,8 @@ class GameScreen(Screen):
                     yield DelegatorPanel(id="delegator-panel")
                 with TabPane("5 Charts", id="charts"):
                     yield self._charts_widget()
+                with TabPane("6 Governance", id="governance"):
+                    yield self._governance_panel()
             if self.session is not None:
                 yield self._objectives_panel()
         yield EventLog(id="events")
@@ -117,20 +120,29 @@ class GameScreen(Screen):
         self.history = History()
         return ChartsPanel(id="charts-panel")
 
-    def _objectives_panel(self):
+    def _apply_now(self, action: Any) -> Any:
+        """Apply an instant action (answer, vote) here, through the sim lock; an Outcome-like reply."""
         from types import SimpleNamespace
 
-        from taosandbox.tui.widgets.objectives import ObjectivesPanel
+        ok, reason = self.sim.apply(action)
+        return SimpleNamespace(ok=ok, reason=reason)
 
-        def apply(action: Any) -> Any:  # answers are instant: applied here, through the same lock
-            ok, reason = self.sim.apply(action)
-            return SimpleNamespace(ok=ok, reason=reason)
+    def _governance_panel(self):
+        try:
+            from taosandbox.tui.widgets.governance import GovernancePanel
+        except ImportError:
+            return Static("Governance is not installed in this build.", id="governance-panel")
+        return GovernancePanel(apply=self._apply_now, id="governance-panel")
+
+    def _objectives_panel(self):
+        from taosandbox.tui.widgets.objectives import ObjectivesPanel
 
         def reveal_hint() -> str | None:
             with self.sim.lock:
                 return self.session.reveal_hint()
 
-        return ObjectivesPanel(self.session.level, apply=apply, reveal_hint=reveal_hint, id="objectives")
+        return ObjectivesPanel(self.session.level, apply=self._apply_now, reveal_hint=reveal_hint,
+                               id="objectives")
 
     def on_mount(self) -> None:
         role = self.role
@@ -171,6 +183,8 @@ class GameScreen(Screen):
             self.query_one(NeuronTable).show(self.snapshot.neurons)
         elif active in ("miner", "validator", "delegator"):
             self.query_one(f"#{active}-panel").show(self.snapshot)  # type: ignore[attr-defined]
+        elif active == "governance" and hasattr(self.query_one("#governance-panel"), "show"):
+            self.query_one("#governance-panel").show(self.snapshot)  # type: ignore[attr-defined]
         elif active == "charts" and self.history is not None:
             self.query_one("#charts-panel").update_from(self.history)  # type: ignore[attr-defined]
 
