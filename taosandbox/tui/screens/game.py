@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from taosandbox.tui.messages import ActionFinished, RequestAction, SimStopped, WorldUpdated
 from taosandbox.tui.screens.halving import HalvingModal
 from taosandbox.tui.sim import ENGINE_ERROR, HALVING_SKIP_CAP, SimController
-from taosandbox.tui.format import blocks_as_time
+from taosandbox.tui.format import blocks_as_time, tao
 from taosandbox.tui.widgets.chain_panel import ChainPanel
 from taosandbox.tui.widgets.delegator_panel import DelegatorPanel
 from taosandbox.tui.widgets.event_log import EventLog
@@ -44,6 +44,16 @@ def level_session(world: Any) -> Any:
     except ImportError:
         return None
     return LevelSession.of(world)
+
+
+def metagraph_title(snapshot: Any) -> str:
+    """btcli's title line: block, active/total neurons, total stake, issuance."""
+    neurons = snapshot.neurons
+    active = sum(1 for r in neurons if r.active)
+    stake = sum(r.stake_rao for r in neurons)
+    return (f"Metagraph: block {snapshot.block:,}, N: {active}/{len(neurons)} "
+            f"(max {snapshot.hyperparameters.max_allowed_uids}), stake {tao(stake, 2)}, "
+            f"issuance {tao(snapshot.total_issuance_rao, 2)}, burn {tao(snapshot.burn_rao)}")
 
 
 def differences_line(snapshot: Any) -> str:
@@ -93,6 +103,7 @@ class GameScreen(Screen):
         with Horizontal(id="play-area"):
             with TabbedContent(id="tabs", initial="metagraph"):
                 with TabPane("1 Metagraph", id="metagraph"):
+                    yield Static("", id="metagraph-title")
                     yield NeuronTable(id="neurons")
                     yield Static(LEGEND, id="legend")
                 with TabPane("2 Miner", id="miner"):
@@ -180,6 +191,7 @@ class GameScreen(Screen):
             return
         active = self.query_one(TabbedContent).active
         if active == "metagraph":
+            self.query_one("#metagraph-title", Static).update(metagraph_title(self.snapshot))
             self.query_one(NeuronTable).show(self.snapshot.neurons)
         elif active in ("miner", "validator", "delegator"):
             self.query_one(f"#{active}-panel").show(self.snapshot)  # type: ignore[attr-defined]
