@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from taosandbox.scenario import sandbox_scenario
+
 
 @dataclass(frozen=True)
 class LevelChoice:
@@ -54,65 +56,15 @@ def available_levels() -> list[LevelChoice]:
         return []
 
 
-PLAYER_BALANCE_TAO = {"miner": 100.0, "validator": 3000.0, "delegator": 1000.0}
-"""What the player starts with: a validator needs enough to stake its way to a permit."""
-
-
-def sandbox_scenario(role: str, seed: int | None) -> dict[str, Any]:
-    """The free sandbox: 8 validators, 32 miners of mixed skill, newcomers every 200 blocks."""
-    validators = [
-        {"role": "validator", "strategy": "honest", "stake_tao": stake, "registered_block": -10_000,
-         "hotkey": f"val-{i}"}
-        for i, stake in enumerate((2000.0, 1500.0, 1000.0, 800.0, 500.0, 300.0))
-    ]
-    validators += [
-        {"role": "validator", "strategy": "copier", "stake_tao": 400.0, "registered_block": -10_000,
-         "hotkey": "val-copier"},
-        {"role": "validator", "strategy": "noisy", "stake_tao": 200.0, "registered_block": -10_000,
-         "hotkey": "val-noisy"},
-    ]
-    models = ("logistic", "knn", "tree", "forest")
-    miners = [
-        {"role": "miner", "strategy": "honest", "model": models[i % len(models)], "budget": 60 + 40 * (i % 6),
-         "registered_block": -10_000, "hotkey": f"miner-{i}"}
-        for i in range(24)
-    ]
-    miners += [{"role": "miner", "strategy": "idle", "count": 4, "registered_block": -10_000, "hotkey": "idle"},
-               {"role": "miner", "strategy": "random", "count": 3, "registered_block": -10_000,
-                "hotkey": "random"},
-               {"role": "miner", "strategy": "copycat", "copy_of": len(validators), "registered_block": -10_000,
-                "hotkey": "copycat"}]
-    data: dict[str, Any] = {
-        "name": "sandbox",
-        "hyperparameters": {"max_allowed_uids": 48},
-        "neurons": validators + miners,
-        "arrivals": [{"every": 200, "start": 50, "balance_tao": 20.0, "limit": 200}],
-        "player": {"role": role, "balance_tao": PLAYER_BALANCE_TAO.get(role, 100.0)},
-    }
-    if seed is not None:
-        data["seed"] = seed
-    return data
-
-
 def build_world(role: str, level: str | None, seed: int | None) -> Any:
     """Build the World (slow: trains models, imports scikit-learn). Call it from a worker thread."""
-    from taosandbox.world import World  # type: ignore[import-not-found]
-
     if level:
-        return _level_world(World, level, seed)
+        from taosandbox.levels import build_world as build_level_world
+
+        return build_level_world(level, seed=seed)
+    from taosandbox.world import World
+
     return World(sandbox_scenario(role, seed), seed=seed)
-
-
-def _level_world(world_cls: Any, level: str, seed: int | None) -> Any:
-    import taosandbox.levels as levels  # type: ignore[import-not-found]
-
-    for name in ("build_world", "start_level", "make_world"):
-        fn = getattr(levels, name, None)
-        if callable(fn):
-            return fn(level, seed=seed)
-    loaded = levels.load_level(level)
-    scenario = _get(loaded, "scenario", loaded)
-    return world_cls(scenario, seed=seed)
 
 
 def autosave_available() -> bool:
