@@ -471,23 +471,49 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
             raise KeyError(f"{'.'.join(parts[:i])} is not a section")
 
 
+def _sandbox_neurons() -> list[dict[str, Any]]:
+    validators = [
+        {"role": "validator", "strategy": "honest", "stake_tao": stake, "registered_block": -10_000,
+         "hotkey": f"val-{i}"}
+        for i, stake in enumerate((2000.0, 1500.0, 1000.0, 800.0, 500.0, 300.0))
+    ] + [
+        {"role": "validator", "strategy": "copier", "stake_tao": 400.0, "registered_block": -10_000,
+         "hotkey": "val-copier"},
+        {"role": "validator", "strategy": "noisy", "stake_tao": 200.0, "registered_block": -10_000,
+         "hotkey": "val-noisy"},
+    ]
+    models = ("logistic", "knn", "tree", "forest")
+    miners = [
+        {"role": "miner", "strategy": "honest", "model": models[i % len(models)], "budget": 60 + 40 * (i % 6),
+         "registered_block": -10_000, "hotkey": f"miner-{i}"}
+        for i in range(24)
+    ] + [
+        {"role": "miner", "strategy": "idle", "count": 4, "registered_block": -10_000, "hotkey": "idle"},
+        {"role": "miner", "strategy": "random", "count": 3, "registered_block": -10_000, "hotkey": "random"},
+        {"role": "miner", "strategy": "copycat", "copy_of": len(validators), "registered_block": -10_000,
+         "hotkey": "copycat"},
+    ]
+    return validators + miners
+
+
 DEFAULT_SANDBOX: dict[str, Any] = {
-    "name": "free sandbox",
+    "name": "sandbox",
     "seed": 1,
-    "task": {"dataset": "digits", "pool_size": 512},
-    "neurons": [
-        {"role": "validator", "strategy": "honest", "count": 6, "stake_tao": 2000, "registered_block": -20000},
-        {"role": "validator", "strategy": "noisy", "count": 1, "stake_tao": 800, "registered_block": -20000},
-        {"role": "validator", "strategy": "copier", "count": 1, "stake_tao": 600, "registered_block": -20000},
-        {"role": "miner", "model": "forest", "budget": 600, "count": 8, "registered_block": -20000},
-        {"role": "miner", "model": "logistic", "budget": 400, "count": 12, "registered_block": -20000},
-        {"role": "miner", "model": "knn", "budget": 300, "count": 10, "registered_block": -20000},
-        {"role": "miner", "model": "naive_bayes", "budget": 300, "count": 8, "registered_block": -20000},
-        {"role": "miner", "model": "tree", "budget": 150, "count": 10, "registered_block": -20000},
-        {"role": "miner", "strategy": "random", "count": 4, "registered_block": -20000},
-        {"role": "miner", "strategy": "idle", "count": 2, "registered_block": -20000},
-    ],
-    "nominators": [],
-    "player": {"role": "miner", "balance_tao": 100},
+    "hyperparameters": {"max_allowed_uids": 48},
+    "neurons": _sandbox_neurons(),
+    "arrivals": [{"every": 200, "start": 50, "balance_tao": 20.0, "limit": 200}],
+    "player": {"role": "miner", "balance_tao": 100.0},
 }
-"""The free sandbox: 8 validators, 56 miners of every kind, a player with 100 TAO."""
+"""The free sandbox: 8 validators, 32 miners of mixed skill in 48 slots, a newcomer every 200 blocks."""
+
+PLAYER_BALANCE_TAO = {"miner": 100.0, "validator": 3000.0, "delegator": 1000.0}
+"""What the player starts with in the sandbox: a validator needs enough to stake its way to a permit."""
+
+
+def sandbox_scenario(role: str = "miner", seed: int | None = None) -> dict[str, Any]:
+    """The free sandbox as plain data, for a player of ``role``."""
+    data = copy.deepcopy(DEFAULT_SANDBOX)
+    data["player"] = {"role": role, "balance_tao": PLAYER_BALANCE_TAO.get(role, 100.0)}
+    if seed is not None:
+        data["seed"] = seed
+    return data

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from taosandbox.tui.widgets.option_list import SafeOptionList
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -47,7 +48,7 @@ class HelpScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield OptionList(*(Option(p.title, id=p.slug) for p in self.pages), id="help-pages")
+            yield SafeOptionList(*(Option(p.title, id=p.slug) for p in self.pages), id="help-pages")
             with VerticalScroll(id="help-body"):
                 yield Markdown(self.pages[self.start].text if self.pages else "No help pages found.",
                                id="help-page")

@@ -1,0 +1,51 @@
+"""Plain-text formatting shared by the widgets (no Textual here, so tests can call it directly)."""
+
+from __future__ import annotations
+
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, RAO_PER_TAO, TOTAL_SUPPLY_RAO
+
+
+def sim_clock(seconds: int) -> str:
+    """Simulated time since block 0: ``8076`` -> ``'day 0 02:14:36'``."""
+    days, rest = divmod(max(0, int(seconds)), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"day {days} {hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+def tao(rao: int, decimals: int = 4) -> str:
+    """Rao as TAO with a thousands separator: ``1234500000000`` -> ``'1,234.5000 τ'``."""
+    return f"{rao / RAO_PER_TAO:,.{decimals}f} τ"
+
+
+def blocks_as_time(blocks: int) -> str:
+    """How long ``blocks`` take at 12 s each, in the largest sensible unit."""
+    seconds = blocks * BLOCK_SECONDS
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400 * 2:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:,.1f} days"
+
+
+def halving_threshold_rao(index: int) -> int:
+    """Issuance at which halving number ``index`` (1, 2, ...) happens: 21M·(1 − 2^−index)."""
+    if index <= 0:
+        return 0
+    return TOTAL_SUPPLY_RAO - TOTAL_SUPPLY_RAO // (2**index)
+
+
+def halving_progress(issuance_rao: int) -> tuple[int, int, int]:
+    """(last threshold, next threshold, halvings so far) for the issuance-driven schedule."""
+    index = 0
+    while index < 64 and issuance_rao >= halving_threshold_rao(index + 1):
+        index += 1
+    return halving_threshold_rao(index), halving_threshold_rao(index + 1), index
+
+
+def per_day(rao_per_block: int) -> int:
+    return rao_per_block * BLOCKS_PER_DAY
+
+
+def short_hotkey(hotkey: str, width: int = 14) -> str:
+    return hotkey if len(hotkey) <= width else hotkey[: width - 1] + "…"

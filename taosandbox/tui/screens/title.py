@@ -1,0 +1,120 @@
+"""The first screen: pick a role and a level (or the free sandbox), continue, help, quit."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from taosandbox.tui.widgets.option_list import SafeOptionList
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from taosandbox.tui.launch import LevelChoice
+
+ROLES = ("miner", "validator", "delegator")
+SANDBOX = "__sandbox__"
+
+BANNER = """\
+ τ  t a o s a n d b o x
+A live Bittensor subnet in your terminal: mine, validate or delegate, and watch Yuma consensus pay you."""
+
+
+def level_label(level: LevelChoice) -> str:
+    mark = "✓ " if level.passed else "  "
+    if level.problem:
+        return f"{mark}{level.title}  (broken: {level.problem})"
+    return f"{mark}{level.title}  ({level.role})"
+
+
+class TitleScreen(Screen):
+    """Role, level, start. Built from plain data so it shows before anything heavy is imported."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start", show=True),
+        Binding("c", "continue_game", "Continue", show=False),
+        Binding("m", "role('miner')", "Miner", show=False),
+        Binding("v", "role('validator')", "Validator", show=False),
+        Binding("d", "role('delegator')", "Delegator", show=False),
+    ]
+
+    def __init__(self, levels: list[LevelChoice], *, can_continue: bool = False, role: str = "miner") -> None:
+        super().__init__()
+        self.levels = levels
+        self.can_continue = can_continue
+        self.initial_role = role if role in ROLES else "miner"
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="title-box"):
+            yield Static(BANNER, id="title-banner")
+            yield Label("Your role", classes="title-label")
+            with RadioSet(id="title-role"):
+                for role in ROLES:
+                    yield RadioButton(role.capitalize(), value=role == self.initial_role, id=f"role-{role}")
+            yield Label("What to play", classes="title-label")
+            options = [Option("Free sandbox: the default subnet, no goals", id=SANDBOX)]
+            options += [Option(level_label(lv), id=lv.name, disabled=lv.problem is not None) for lv in self.levels]
+            if not self.levels:
+                options.append(Option("(levels are not installed in this build)", disabled=True))
+            yield SafeOptionList(*options, id="title-levels")
+            with Horizontal(id="title-buttons"):
+                yield Button("Start", variant="primary", id="title-start")
+                yield Button("Continue last game", id="title-continue", disabled=not self.can_continue)
+                yield Button("Open replay…", id="title-replay", disabled=True)
+                yield Button("Help", id="title-help")
+                yield Button("Glossary", id="title-glossary")
+                yield Button("Quit", variant="error", id="title-quit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#title-levels", OptionList).highlighted = 0
+        self.query_one("#title-levels", OptionList).focus()
+
+    # ---- choices ----
+    def selected_role(self) -> str:
+        pressed = self.query_one("#title-role", RadioSet).pressed_button
+        if pressed is None or pressed.id is None:
+            return "miner"
+        return pressed.id.removeprefix("role-")
+
+    def selected_level(self) -> LevelChoice | None:
+        option_list = self.query_one("#title-levels", OptionList)
+        index = option_list.highlighted
+        if index is None:
+            return None
+        option_id = option_list.get_option_at_index(index).id
+        return next((lv for lv in self.levels if lv.name == option_id), None)
+
+    def action_role(self, role: str) -> None:
+        self.query_one(f"#role-{role}", RadioButton).value = True
+
+    @on(OptionList.OptionHighlighted, "#title-levels")
+    def _level_highlighted(self) -> None:
+        level = self.selected_level()
+        if level is not None and level.role in ROLES:
+            self.action_role(level.role)
+
+    # ---- buttons ----
+    @on(OptionList.OptionSelected, "#title-levels")
+    @on(Button.Pressed, "#title-start")
+    def action_start(self) -> None:
+        level = self.selected_level()
+        self.app.start_game(self.selected_role(), level.name if level else None)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#title-continue")
+    def action_continue_game(self) -> None:
+        if self.can_continue:
+            self.app.continue_game()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#title-help")
+    def _help(self) -> None:
+        self.app.action_help()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#title-glossary")
+    def _glossary(self) -> None:
+        self.app.action_glossary()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#title-quit")
+    def _quit(self) -> None:
+        self.app.exit(0)

@@ -1,0 +1,79 @@
+"""The always-visible top of the game screen: time, issuance, emission, the next halving, the player."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ProgressBar, Static
+
+from taosandbox.chain.units import TOTAL_SUPPLY_RAO
+from taosandbox.tui.format import blocks_as_time, halving_progress, per_day, sim_clock, tao
+
+
+def time_line(snapshot: Any, paused: bool, speed: str) -> str:
+    state = f"[b reverse] ⏸ PAUSED [/] (speed {speed})" if paused else f"[b reverse] ▶ {speed} [/]"
+    epoch = snapshot.blocks_to_next_epoch
+    return (f"{state}  block [b]{snapshot.block:,}[/]  [b]{sim_clock(snapshot.seconds)}[/]"
+            f"  next epoch in {epoch} block{'s' if epoch != 1 else ''}")
+
+
+def issuance_line(snapshot: Any) -> str:
+    share = snapshot.total_issuance_rao / TOTAL_SUPPLY_RAO
+    return (f"issued [b]{tao(snapshot.total_issuance_rao, 2)}[/] of 21,000,000 τ ({share:.3%})   "
+            f"emission [b]{tao(snapshot.block_emission_rao, 3)}[/]/block = "
+            f"{tao(per_day(snapshot.block_emission_rao), 0)}/day")
+
+
+def halving_line(snapshot: Any) -> str:
+    last, nxt, done = halving_progress(snapshot.total_issuance_rao)
+    left = max(0, nxt - snapshot.total_issuance_rao)
+    blocks = snapshot.blocks_to_next_halving
+    when = f"~{blocks:,} blocks ({blocks_as_time(blocks)})" if blocks is not None else "never"
+    return f"halving #{done + 1} at {tao(nxt, 0)}: {tao(left, 2)} to go, {when}"
+
+
+def player_line(snapshot: Any) -> str:
+    p = snapshot.player
+    uids = ", ".join(map(str, p.uids)) or "none"
+    return (f"[b]you[/] ({p.role}, coldkey {p.coldkey})  free [b]{tao(p.free_rao)}[/]  "
+            f"staked [b]{tao(p.staked_rao)}[/]  earned [b $text-success]{tao(p.earned_rao)}[/]  uids: {uids}")
+
+
+class ChainPanel(Vertical):
+    """Block, simulated clock, issuance against the cap, emission, halving countdown, player money."""
+
+    DEFAULT_CSS = """
+    ChainPanel {
+        height: auto;
+        background: $boost;
+        padding: 0 1;
+        & #time-line { height: 1; }
+        & #halving-row { height: 1; }
+        & #halving-bar { width: 24; margin-right: 1; }
+        & #halving-bar Bar { width: 22; }
+        & #halving-bar #percentage { display: none; }
+        & #halving-bar #eta { display: none; }
+        &.-paused #time-line { color: $text-warning; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("Building the world…", id="time-line", markup=True)
+        yield Static("", id="issuance-line")
+        with Horizontal(id="halving-row"):
+            yield ProgressBar(total=100, show_eta=False, id="halving-bar")
+            yield Static("", id="halving-line")
+        yield Static("", id="player-line")
+
+    def show(self, snapshot: Any, *, paused: bool, speed: str) -> None:
+        self.set_class(paused, "-paused")
+        self.query_one("#time-line", Static).update(time_line(snapshot, paused, speed))
+        self.query_one("#issuance-line", Static).update(issuance_line(snapshot))
+        last, nxt, _done = halving_progress(snapshot.total_issuance_rao)
+        span = max(1, nxt - last)
+        self.query_one("#halving-bar", ProgressBar).update(
+            total=100, progress=100 * (snapshot.total_issuance_rao - last) / span)
+        self.query_one("#halving-line", Static).update(halving_line(snapshot))
+        self.query_one("#player-line", Static).update(player_line(snapshot))

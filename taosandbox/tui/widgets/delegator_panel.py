@@ -1,0 +1,106 @@
+"""The delegator's panel: pick validators by take and return, delegate, undelegate, watch earnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Static
+
+from taosandbox.actions import AddStake, RemoveStake
+from taosandbox.chain.units import RAO_PER_TAO, U16_MAX
+from taosandbox.tui.format import short_hotkey, tao
+from taosandbox.tui.widgets.forms import Field, parse_tao
+from taosandbox.tui.widgets.role_base import RolePanel
+
+DELEGATE_COLUMNS = (("UID", 4), ("HOTKEY", 16), ("TAKE", 6), ("TOTAL STAKE τ", 14), ("NOMS", 5),
+                    ("YOUR STAKE τ", 13), ("τ/τ/DAY", 9), ("VTRUST", 6), ("VAL", 3))
+
+
+def delegate_cells(d: Any) -> tuple[str, ...]:
+    return (str(d.uid), short_hotkey(d.hotkey, 16), f"{d.take / U16_MAX:.1%}",
+            f"{d.total_stake_rao / RAO_PER_TAO:,.2f}", str(d.nominators),
+            f"{d.player_stake_rao / RAO_PER_TAO:,.2f}", f"{d.return_per_tao_day:.6f}",
+            f"{d.validator_trust:.3f}", "*" if d.validator_permit else "")
+
+
+def delegations_text(snapshot: Any) -> str:
+    p = snapshot.player
+    head = (f"Free [b]{tao(p.free_rao)}[/]  staked [b]{tao(p.staked_rao)}[/]  "
+            f"earned [b]{tao(p.earned_rao)}[/].  Pick a validator below, type an amount, Delegate.")
+    if not p.stakes:
+        return head + "\nYou have no delegations yet."
+    rows = [f"  {s.hotkey} (uid {s.uid if s.uid is not None else '-'}): {tao(s.amount_rao)} staked, "
+            f"earned {tao(s.earned_rao)}{'  [own hotkey]' if s.own else ''}" for s in p.stakes]
+    return head + "\nYour stakes:\n" + "\n".join(rows)
+
+
+class DelegatorPanel(RolePanel):
+    """Validators to delegate to, with their take and recent return per staked TAO."""
+
+    DEFAULT_CSS = """
+    DelegatorPanel #delegates { height: auto; max-height: 14; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="panel-status", id="delegator-status")
+        table: DataTable = DataTable(id="delegates", cursor_type="row", zebra_stripes=True)
+        for label, width in DELEGATE_COLUMNS:
+            table.add_column(label, width=width, key=label)
+        yield table
+        with Horizontal(classes="form-row"):
+            yield Field("amount (τ)", self._parse_amount, value="10", id="delegator-amount")
+            yield Button("Delegate", variant="primary", id="delegator-add")
+            yield Button("Undelegate", id="delegator-remove")
+
+    def _parse_amount(self, text: str) -> int:
+        return parse_tao(text, available_rao=self.free_rao())
+
+    def render_snapshot(self, snapshot: Any) -> None:
+        self.query_one("#delegator-status", Static).update(delegations_text(snapshot))
+        table = self.query_one("#delegates", DataTable)
+        keys = [d.hotkey for d in snapshot.delegates]
+        current = [row.value for row in table.rows]
+        with self.app.batch_update():
+            if keys != current:  # rare: a validator gained or lost its place
+                table.clear()
+                for d in snapshot.delegates:
+                    table.add_row(*delegate_cells(d), key=d.hotkey)
+                return
+            for d in snapshot.delegates:
+                for (label, _w), value in zip(DELEGATE_COLUMNS, delegate_cells(d)):
+                    if table.get_cell(d.hotkey, label) != value:
+                        table.update_cell(d.hotkey, label, value)
+
+    def selected_hotkey(self) -> str | None:
+        table = self.query_one("#delegates", DataTable)
+        if not table.row_count:
+            self.app.notify("There are no validators to delegate to yet.", severity="warning")
+            return None
+        row_key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
+        return row_key.value
+
+    @on(Button.Pressed, "#delegator-add")
+    def delegate(self) -> None:
+        hotkey = self.selected_hotkey()
+        try:
+            amount = self.query_one("#delegator-amount", Field).parsed()
+        except ValueError as exc:
+            self.app.notify(str(exc), title="Check the amount", severity="warning")
+            return
+        if hotkey:
+            self.request(AddStake(hotkey=hotkey, amount_rao=amount))
+
+    @on(Button.Pressed, "#delegator-remove")
+    def undelegate(self) -> None:
+        hotkey = self.selected_hotkey()
+        text = self.query_one("#delegator-amount", Field).input.value
+        try:
+            amount = parse_tao(text)
+        except ValueError as exc:
+            self.app.notify(str(exc), title="Check the amount", severity="warning")
+            return
+        if hotkey:
+            self.request(RemoveStake(hotkey=hotkey, amount_rao=amount))

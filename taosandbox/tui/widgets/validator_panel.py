@@ -1,0 +1,151 @@
+"""The validator's panel: stake, scoring or hand-set weights, take, and what Yuma made of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Label, Static, Switch
+
+from taosandbox.actions import AddStake, Register, RemoveStake, SetScoring, SetTake, SetWeights
+from taosandbox.chain.units import U16_MAX
+from taosandbox.tui.format import tao
+from taosandbox.tui.widgets.forms import Field, parse_number, parse_tao, parse_weights
+from taosandbox.tui.widgets.role_base import RolePanel
+
+
+def bonds_text(snapshot: Any, uid: int, top: int = 6) -> str:
+    """The validator's stored bonds to its top miners, from the last epoch (if the engine kept it)."""
+    epoch = getattr(snapshot, "last_epoch", None)
+    if epoch is None:
+        return "bonds: no epoch yet"
+    try:
+        row = list(epoch.row("bonds_stored", uid))
+    except Exception:
+        return "bonds: not available"
+    best = sorted(((v, j) for j, v in enumerate(row) if v), reverse=True)[:top]
+    if not best:
+        return "bonds: none yet (bonds grow from the weights you set)"
+    return "bonds (top): " + "  ".join(f"uid {j}: {float(v):.4f}" for v, j in best)
+
+
+def validator_status(snapshot: Any, rows: list) -> str:
+    p = snapshot.player
+    if not rows:
+        return (f"You have no validator on the subnet yet. Registering burns [b]{tao(snapshot.burn_rao)}[/]; "
+                f"you have [b]{tao(p.free_rao)}[/] free. The top {snapshot.hyperparameters.max_allowed_validators}"
+                f" hotkeys by stake get a validator permit.")
+    lines = []
+    for r in rows:
+        permit = "[b $text-success]yes[/]" if r.validator_permit else "[b $text-error]no[/] (needs more stake)"
+        lines.append(
+            f"[b]UID {r.uid}[/] {r.hotkey}: stake [b]{tao(r.stake_rao)}[/]  permit {permit}  "
+            f"vtrust [b]{r.validator_trust:.4f}[/]  dividends [b]{r.dividends:.4f}[/]  "
+            f"updated {r.updated} blocks ago  take {r.take / U16_MAX:.1%}  earned {tao(r.emission_total_rao)}")
+        lines.append("   " + bonds_text(snapshot, r.uid))
+    lines.append(f"Free balance: [b]{tao(p.free_rao)}[/]")
+    return "\n".join(lines)
+
+
+class ValidatorPanel(RolePanel):
+    """Register a validator, stake on it, choose how it scores miners, set weights and take."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="panel-status", id="validator-status")
+        with Horizontal(classes="form-row"):
+            yield Button("Register validator", variant="primary", id="validator-register")
+            yield Field("stake amount (τ)", lambda t: parse_tao(t, available_rao=self.free_rao()),
+                        value="10", id="validator-amount")
+            yield Button("Stake", id="validator-stake")
+            yield Button("Unstake", id="validator-unstake")
+        with Horizontal(classes="form-row"):
+            yield Label("auto weights")
+            yield Switch(value=True, id="validator-auto")
+            yield Field("sample size", lambda t: parse_number(t, 1, 4096, whole=True), value="8",
+                        id="validator-sample")
+            yield Field("score EMA alpha", lambda t: parse_number(t, 0.0, 1.0), value="0.1",
+                        id="validator-alpha")
+            yield Field("power", lambda t: parse_number(t, 0.0, 16.0), value="2", id="validator-power")
+            yield Button("Apply scoring", id="validator-scoring")
+        with Horizontal(classes="form-row"):
+            yield Field("hand-set weights (uid:weight, …)", self._parse_weights, id="validator-weights",
+                        placeholder="3:1, 7:0.5")
+            yield Button("Set weights", id="validator-set-weights")
+            yield Field("take (%)", self._parse_take, value="18", id="validator-take")
+            yield Button("Set take", id="validator-set-take")
+
+    def _parse_weights(self, text: str):
+        known = {r.uid for r in self.snapshot.neurons} if self.snapshot is not None else None
+        return parse_weights(text, known_uids=known)
+
+    def _parse_take(self, text: str) -> int:
+        hp = self.snapshot.hyperparameters if self.snapshot is not None else None
+        low = 100 * hp.min_take / U16_MAX if hp else 0.0
+        high = 100 * hp.max_take / U16_MAX if hp else 100.0
+        percent = parse_number(text, round(low, 2), round(high, 2) + 1e-9)
+        return int(round(percent / 100 * U16_MAX))
+
+    def render_snapshot(self, snapshot: Any) -> None:
+        self.query_one("#validator-status", Static).update(
+            validator_status(snapshot, self.player_rows("validator")))
+
+    def _hotkey(self) -> str | None:
+        rows = self.player_rows("validator")
+        if not rows:
+            self.app.notify("Register a validator first.", title="No validator", severity="warning")
+            return None
+        return rows[0].hotkey
+
+    def _field(self, name: str) -> Any | None:
+        try:
+            return self.query_one(f"#validator-{name}", Field).parsed()
+        except ValueError as exc:
+            self.app.notify(str(exc), title=f"Check the {name}", severity="warning")
+            return None
+
+    @on(Button.Pressed, "#validator-register")
+    def register(self) -> None:
+        self.request(Register(role="validator"))
+
+    @on(Button.Pressed, "#validator-stake")
+    def stake(self) -> None:
+        hotkey, amount = self._hotkey(), self._field("amount")
+        if hotkey and amount:
+            self.request(AddStake(hotkey=hotkey, amount_rao=amount))
+
+    @on(Button.Pressed, "#validator-unstake")
+    def unstake(self) -> None:
+        hotkey = self._hotkey()
+        if not hotkey:
+            return
+        text = self.query_one("#validator-amount", Field).input.value
+        try:
+            amount = parse_tao(text)  # unstaking is limited by the stake, not the free balance
+        except ValueError as exc:
+            self.app.notify(str(exc), title="Check the amount", severity="warning")
+            return
+        self.request(RemoveStake(hotkey=hotkey, amount_rao=amount))
+
+    @on(Button.Pressed, "#validator-scoring")
+    def scoring(self) -> None:
+        hotkey = self._hotkey()
+        sample, alpha, power = self._field("sample"), self._field("alpha"), self._field("power")
+        if hotkey and None not in (sample, alpha, power):
+            auto = self.query_one("#validator-auto", Switch).value
+            self.request(SetScoring(hotkey=hotkey, auto=auto, sample_size=int(sample), ema_alpha=alpha,
+                                    power=power))
+
+    @on(Button.Pressed, "#validator-set-weights")
+    def set_weights(self) -> None:
+        hotkey, weights = self._hotkey(), self._field("weights")
+        if hotkey and weights:
+            uids, values = weights
+            self.request(SetWeights(hotkey=hotkey, uids=uids, values=values))
+
+    @on(Button.Pressed, "#validator-set-take")
+    def set_take(self) -> None:
+        hotkey, take = self._hotkey(), self._field("take")
+        if hotkey and take is not None:
+            self.request(SetTake(hotkey=hotkey, take=take))
