@@ -6,6 +6,7 @@ their blocks and the world's state hash every N blocks, each line with its own c
 """
 
 from taosandbox.sessions.format import FORMAT, Header, Session, SessionError
+from taosandbox.sessions.game import autosave, has_autosave, load_autosave, record
 from taosandbox.sessions.recorder import SessionRecorder
 from taosandbox.sessions.replay import EVENT_GROUPS, Divergence, Replay, VerifyResult, export, resume, verify
 from taosandbox.sessions.store import (SaveInfo, autosave_dir, delete_save, latest_autosave, list_saves, load,
@@ -16,5 +17,6 @@ __all__ = [
     "FORMAT", "Header", "Session", "SessionError", "SessionRecorder", "EVENT_GROUPS", "Divergence",
     "Replay", "VerifyResult", "export", "resume", "verify", "SaveInfo", "autosave_dir", "delete_save",
     "latest_autosave", "list_saves", "load", "new_autosave_path", "resolve", "save_as", "save_path",
-    "sessions_dir", "build_world", "level_run_of", "make_header",
+    "sessions_dir", "build_world", "level_run_of", "make_header", "autosave", "has_autosave",
+    "load_autosave", "record",
 ]

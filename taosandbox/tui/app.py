@@ -11,7 +11,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from taosandbox.tui.launch import autosave, autosave_available, available_levels, build_world
+from taosandbox.tui.launch import (autosave, autosave_available, available_levels, build_world,
+                                   start_recording)
 from taosandbox.tui.messages import WorldBuilt
 
 EXIT_AFTER_FIRST_SCREEN = "TAOSANDBOX_EXIT_AFTER_FIRST_SCREEN"
@@ -97,6 +98,9 @@ class TaoApp(App):
         from taosandbox.tui.sim import SimController
 
         self.world = world
+        notice = start_recording(world)  # autosaves as it goes, from block 0
+        if notice:  # a continued game whose file was damaged: say how far it got
+            self.notify(notice, title="Continued", severity="warning", timeout=10)
         self.push_screen(GameScreen(SimController(world), role=role))
 
     def leave_game(self) -> None:
@@ -120,15 +124,25 @@ class TaoApp(App):
         self.start_game(self.role, name)
 
     def continue_game(self) -> None:
-        """Hook for sessions: load the autosave and open it (the sessions feature comes later)."""
+        """Continue the latest autosaved game: replayed in a worker (it builds the world)."""
+        from taosandbox.tui.screens.loading import LoadingScreen
+
+        if self.building:
+            return
+        self.building = True
+        self.push_screen(LoadingScreen("Replaying your last game up to where you left it…"))
+        self._continue_world()
+
+    @work(thread=True, exclusive=True, group="build")
+    def _continue_world(self) -> None:
         try:
             from taosandbox import sessions  # type: ignore[attr-defined]
 
             world = sessions.load_autosave()
         except Exception as exc:
-            self.notify(f"Cannot continue: {exc}", severity="error")
+            self.post_message(WorldBuilt(None, f"Cannot continue: {exc}"))
             return
-        self._open_game(world, None)
+        self.post_message(WorldBuilt(world))
 
     # ---- app-wide actions ----
     def action_toggle_theme(self) -> None:

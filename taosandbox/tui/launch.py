@@ -80,6 +80,18 @@ def autosave_available() -> bool:
         return False
 
 
+def start_recording(world: Any) -> str | None:
+    """Hook: record the game from its start (``taosandbox.sessions.record``); never raises.
+
+    Returns the recorder's notice (a continued game whose file was only partly intact), or None."""
+    try:
+        from taosandbox import sessions  # type: ignore[attr-defined]
+
+        return sessions.record(world).notice
+    except Exception:  # no sessions, or a world it cannot describe: the game goes on unsaved
+        return None
+
+
 def autosave(world: Any) -> str | None:
     """Hook: save ``world`` for "continue" if the sessions module exists; returns a note for the user.
 

@@ -127,13 +127,17 @@ async def test_stake_field_says_what_is_wrong_as_you_type(make_world):
         assert world.block == 0
 
 
-async def test_quit_calls_autosave_hook_without_sessions(make_world):
+async def test_quit_autosaves_the_game(make_world):
+    from taosandbox.sessions import latest_autosave, load
+
     world = make_world("miner")
     app = TaoApp(world=world)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("q")
         await pilot.pause()
-    assert app.autosave_note is not None and "not saved" in app.autosave_note
+    assert app.autosave_note is None
+    session = load(latest_autosave())
+    assert session.damage is None and session.end == (world.block, world.state_hash())
 
 
 async def test_model_settings_field_checks_ranges_as_you_type(make_world):
