@@ -189,7 +189,7 @@ def parse_header(record: dict[str, Any], current_engine: str) -> Header:
                   overrides=need("overrides", dict), checkpoint_every=every, level=level,
                   scenario=scenario, created=str(record.get("created", "")),
                   title=str(record.get("title", "")), format=fmt,
-                  hyperparameters=need("hyperparameters", dict))
+                  hyperparameters=need("hyperparameters", dict) if "hyperparameters" in record else {})
 
 
 def _decode_line(text: str, n: int) -> dict[str, Any]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from taosandbox.sessions import Replay
 from taosandbox.tui.replay_app import ReplayApp
 from taosandbox.tui.screens.replay import ReplayScreen
+from taosandbox.tui.widgets.neuron_table import NeuronTable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sessions"))
 from session_helpers import record_game  # noqa: E402
@@ -39,8 +40,9 @@ async def test_replay_viewer_controls(tmp_path):
         replay = screen.replay
         assert replay is not None and replay.block == 0 and replay.end_block == 300
         assert "block 0 / 300" in _status(screen)
-        table = screen.query_one("#replay-neurons", DataTable)
-        assert table.row_count == len(replay.world.snapshot().neurons)
+        table = screen.query_one("#replay-neurons", NeuronTable)
+        assert {r.uid for r in table.rows} == {n.uid for n in replay.world.snapshot().neurons}
+        assert "block 0 " in str(screen.query_one("#replay-chain #time-line", Static).render())
         timeline = screen.query_one("#replay-timeline", OptionList)
         assert timeline.option_count == len(replay.timeline()) > 0
 

@@ -1,5 +1,8 @@
 """The replay viewer: a saved session, read-only, with play, pause, speed, step, seek and a timeline.
 
+It shows the game's own chain panel and metagraph (``ChainPanel``, ``NeuronTable``), fed from the
+replayed world's snapshots.
+
 ``ReplayScreen(path)`` loads the session in a thread worker (building the world imports
 scikit-learn and replaying to the end fills the timeline and the saved copies that make seeking
 fast), then shows the world at block 0. Nothing here applies an action: the replay is the record.
@@ -18,23 +21,21 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from taosandbox.chain.units import format_tao
+from taosandbox.tui.widgets.chain_panel import ChainPanel
+from taosandbox.tui.widgets.neuron_table import NeuronTable
 
 SPEEDS = (1, 2, 5, 10, 25, 50, 100, 250, 1000)
 """Blocks per second when playing."""
 TICK = 0.1
 """Seconds between play ticks."""
 TABLE_EVERY = 0.25
-"""The neuron table repaints at most this often while playing (STYLE §8: ~4 Hz)."""
+"""The chain panel and metagraph repaint at most this often while playing (STYLE §8: ~4 Hz)."""
 QUIET_KINDS = ("epoch", "weights_set", "drained")
 """Events too frequent for the recent-events box."""
 MARKS = {"action": "A", "halving": "H", "prune": "P", "register": "r", "drift": "D"}
-
-COLUMNS = (("uid", 5), ("hotkey", 18), ("role", 10), ("stake", 12), ("incentive", 9),
-           ("dividends", 9), ("trust", 7), ("emitted", 12), ("", 2))
 
 
 class ReplayScreen(Screen):
@@ -76,9 +77,9 @@ class ReplayScreen(Screen):
         self.error: str | None = None
         self.playing = False
         self.speed_index = 3
+        self.snapshot = None
         self._carry = 0.0
         self._table_at = 0.0
-        self._rows: dict[int, tuple] = {}
         self._timeline: list[tuple[int, str, object]] = []
         self._timeline_blocks: list[int] = []
 
@@ -86,9 +87,10 @@ class ReplayScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(f"Loading {escape_markup(self.path.name)}…", id="replay-status")
         yield Static("", id="replay-notice")
+        yield ChainPanel(id="replay-chain")
         yield Static("", id="replay-bar")
         with Horizontal(id="replay-body"):
-            yield DataTable(id="replay-neurons", cursor_type="row", zebra_stripes=True)
+            yield NeuronTable(id="replay-neurons")
             with Vertical(id="replay-side"):
                 yield OptionList(id="replay-timeline")
                 yield Static("", id="replay-events")
@@ -97,10 +99,6 @@ class ReplayScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#replay-neurons", DataTable)
-        table.can_focus = False  # a view: the keys belong to the replay and the timeline
-        for label, width in COLUMNS:
-            table.add_column(label, width=width, key=label or "you")
         self.query_one("#replay-timeline", OptionList).border_title = "Timeline"
         self.query_one("#replay-events", Static).border_title = "Recent events"
         self.timer = self.set_interval(TICK, self._tick, pause=True)
@@ -136,6 +134,7 @@ class ReplayScreen(Screen):
         if self.replay is None:
             status.update(f"Cannot replay {escape_markup(self.path.name)}: {escape_markup(self.error or '?')}")
             status.add_class("-error")
+            self.query_one("#replay-chain", ChainPanel).display = False
             return
         replay = self.replay
         notes = []
@@ -161,29 +160,30 @@ class ReplayScreen(Screen):
         replay = self.replay
         if replay is None:
             return
-        snap = replay.world.snapshot()
-        days, rest = divmod(int(snap.seconds), 86400)
+        block = replay.block
         state = "▶ playing" if self.playing else "⏸ paused"
         self.query_one("#replay-status", Static).update(
-            f"[b]{escape_markup(self.path.name)}[/b]  block {snap.block:,} / {replay.end_block:,}  "
-            f"day {days} {rest // 3600:02d}:{rest % 3600 // 60:02d}  issuance {format_tao(snap.total_issuance_rao)}"
-            f"  emission {format_tao(snap.block_emission_rao)}/block  halvings {len(snap.halvings)}  "
-            f"{state} ×{SPEEDS[self.speed_index]} blocks/s")
-        self.query_one("#replay-bar", Static).update(self._bar(snap.block, replay.end_block))
+            f"[b]REPLAY[/b] {escape_markup(self.path.name)}  block {block:,} / {replay.end_block:,}  "
+            f"{state} ×{SPEEDS[self.speed_index]} blocks/s  (read-only)")
+        self.query_one("#replay-bar", Static).update(self._bar(block, replay.end_block))
         recent = [e for e in replay.world.events if e.kind not in QUIET_KINDS][-8:]
         self.query_one("#replay-events", Static).update(
             "\n".join(f"{e.block:>7,} {escape_markup(e.text)}" for e in recent) or "nothing yet")
-        k = bisect.bisect_right(self._timeline_blocks, snap.block) - 1
+        k = bisect.bisect_right(self._timeline_blocks, block) - 1
         timeline = self.query_one("#replay-timeline", OptionList)
         if k >= 0 and timeline.highlighted is not None and timeline.highlighted < len(self._timeline) \
-                and self._timeline_blocks[timeline.highlighted] == snap.block:
+                and self._timeline_blocks[timeline.highlighted] == block:
             pass  # an entry of this block is highlighted already (the one the player chose)
         elif k >= 0:
             timeline.highlighted = k  # the timeline follows the replay
         now = time.monotonic()
         if force or now - self._table_at >= TABLE_EVERY:
             self._table_at = now
-            self._fill_table(snap)
+            snap = replay.world.snapshot()
+            self.snapshot = snap  # the app's "differences" palette entry reads screen.snapshot
+            self.query_one("#replay-chain", ChainPanel).show(
+                snap, paused=not self.playing, speed=f"×{SPEEDS[self.speed_index]} blocks/s")
+            self.query_one("#replay-neurons", NeuronTable).show(snap.neurons)
 
     def _bar(self, block: int, end: int) -> str:
         width = max(10, self.size.width - 2)
@@ -196,28 +196,6 @@ class ReplayScreen(Screen):
             cells[at(b)] = MARKS.get(group, "·")
         cells[at(block)] = "●"
         return "".join(cells)
-
-    def _fill_table(self, snap) -> None:
-        table = self.query_one("#replay-neurons", DataTable)
-        rows = {
-            n.uid: (str(n.uid), n.hotkey[:18], n.role, format_tao(n.stake_rao, 2), f"{n.incentive:.4f}",
-                    f"{n.dividends:.4f}", f"{n.trust:.3f}", format_tao(n.emission_total_rao, 3),
-                    "★" if n.is_player else "")
-            for n in snap.neurons
-        }
-        keys = [label or "you" for label, _ in COLUMNS]
-        with self.app.batch_update():
-            if set(rows) != set(self._rows):
-                table.clear()
-                for uid, values in rows.items():
-                    table.add_row(*values, key=str(uid))
-            else:
-                for uid, values in rows.items():
-                    old = self._rows[uid]
-                    for key, new, before in zip(keys, values, old):
-                        if new != before:
-                            table.update_cell(str(uid), key, new)
-        self._rows = rows
 
     # ------------------------------------------------------------------ time
     def _tick(self) -> None:
