@@ -1,4 +1,4 @@
-"""Sessions: record, verify and seek a 10,000-block game of the 64-neuron free sandbox.
+"""Sessions: record, verify and seek a 10,000-block game of a 64-neuron subnet.
 
 Budgets (issue 6): verify the session in under 15 s; seek anywhere in it in under 1 s.
 
@@ -15,16 +15,39 @@ import time
 from pathlib import Path
 
 from taosandbox.actions import AddStake, Register, RemoveStake, Retrain, SetModel
-from taosandbox.scenario import DEFAULT_SANDBOX
 from taosandbox.sessions import Replay, SessionRecorder, verify
 from taosandbox.world import World
+
+
+SCENARIO = {
+    "name": "bench 64",
+    "seed": 1,
+    "task": {"dataset": "digits", "pool_size": 512},
+    "hyperparameters": {"max_allowed_uids": 64},
+    "neurons": [
+        {"role": "validator", "strategy": "honest", "count": 6, "stake_tao": 2000, "registered_block": -20000},
+        {"role": "validator", "strategy": "noisy", "count": 1, "stake_tao": 800, "registered_block": -20000},
+        {"role": "validator", "strategy": "copier", "count": 1, "stake_tao": 600, "registered_block": -20000},
+        {"role": "miner", "model": "forest", "budget": 600, "count": 8, "registered_block": -20000},
+        {"role": "miner", "model": "logistic", "budget": 400, "count": 12, "registered_block": -20000},
+        {"role": "miner", "model": "knn", "budget": 300, "count": 10, "registered_block": -20000},
+        {"role": "miner", "model": "naive_bayes", "budget": 300, "count": 8, "registered_block": -20000},
+        {"role": "miner", "model": "tree", "budget": 150, "count": 12, "registered_block": -20000},
+        {"role": "miner", "strategy": "random", "count": 4, "registered_block": -20000},
+        {"role": "miner", "strategy": "idle", "count": 2, "registered_block": -20000},
+    ],
+    "arrivals": [{"every": 200, "start": 50, "balance_tao": 20.0, "limit": 200}],
+    "player": {"role": "miner", "balance_tao": 100},
+}
+"""64 neurons in 64 slots (the player's registration and newcomers prune), a newcomer every 200 blocks."""
 
 
 def record(path: Path, blocks: int) -> float:
     """A game with a player who registers, changes model, stakes, retrains and unstakes."""
     t = time.perf_counter()
-    world = World(DEFAULT_SANDBOX)
-    recorder = SessionRecorder(world, base_scenario=DEFAULT_SANDBOX)
+    world = World(SCENARIO)
+    assert world.subnet.n == 64
+    recorder = SessionRecorder(world, base_scenario=SCENARIO)
     plan = {10: "register", blocks // 5: "set_model", blocks * 3 // 10: "add_stake",
             blocks // 2: "retrain", blocks * 7 // 10: "remove_stake"}
     hotkey = ""
