@@ -56,6 +56,7 @@ class ReplayScreen(Screen):
         Binding("home", "seek(0)", "Start", show=False, priority=True),
         Binding("end", "seek(-1)", "End", show=False, priority=True),
         Binding("escape", "close", "Close"),
+        Binding("q", "close", "Close", show=False),
     ]
 
     class Loaded(Message):
