@@ -448,6 +448,7 @@ class World:
         immune = mg.immune(block, hp.immunity_period)
         full = n >= hp.max_allowed_uids
         prune = mg.neuron_to_prune(block, hp.immunity_period) if full else None
+        period = hp.hotkey_emission_tempo + 1
         player_ck = self.scenario.player.coldkey
         rows = []
         for uid in range(n):
@@ -473,6 +474,8 @@ class World:
                 pruning_score=int(mg.pruning_score[uid]),
                 emission_total_rao=int(mg.emission_total[uid]),
                 take=ledger.take.get(hotkey, hp.default_take),
+                accrued_rao=int(sub.accrued[uid].sum()),
+                blocks_to_drain=int((sub.drain_slot[uid] - block) % period) or period,
                 is_player=bool(agent and agent.is_player), next_to_prune=uid == prune,
             ))
         return Snapshot(
@@ -511,7 +514,8 @@ class World:
             coldkey=ck, role=sc.player.role, free_rao=ledger.balance(ck),
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
-            earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=ledger.burned_by.get(ck, 0),
+            earned_rao=ledger.earned.get(ck, 0),
+            pending_rao=int(sum(int(sub.accrued[a.uid].sum()) for a in mine)), spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
             start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
         )
