@@ -267,7 +267,7 @@ class World:
 
     def _arrivals(self, block: int) -> None:
         ledger = self.subnet.ledger
-        for k, spec in enumerate(self.scenario.arrivals):
+        for spec in self.scenario.arrivals:
             if block < spec.start or (spec.stop is not None and block > spec.stop):
                 continue
             if (block - spec.start) % spec.every or self._arrived >= spec.limit:
@@ -283,8 +283,12 @@ class World:
             fee = fees.fee_for("register", self.scenario.chain.fee_rao)
             if fees.cannot_pay(ledger, coldkey, fee, self.subnet.burn):
                 continue
-            uid = self._register(coldkey, hotkey, spec.role, spec.strategy, model=spec.model,
-                                 params=spec.params, budget=spec.budget, quiet=True)
+            turn = self._arrived - 1
+            model = spec.models[turn % len(spec.models)] if spec.models else spec.model
+            budget = spec.budgets[turn % len(spec.budgets)] if spec.budgets else spec.budget
+            uid = self._register(coldkey, hotkey, spec.role, spec.strategy, model=model,
+                                 params=spec.params if model == spec.model else {}, budget=budget,
+                                 quiet=True)
             if uid is not None and fee:
                 ledger.pay_fee(coldkey, fee)
 
