@@ -109,6 +109,10 @@ class ArrivalSpec:
     model: str = "logistic"
     params: dict = field(default_factory=dict)
     budget: int = 200
+    models: tuple[str, ...] = ()
+    """If set, newcomers take these models in turn (instead of ``model``)."""
+    budgets: tuple[int, ...] = ()
+    """If set, newcomers take these training budgets in turn (instead of ``budget``)."""
     balance_tao: float = 10.0
     """What each newcomer's coldkey holds to pay the burn (from outside the subnet)."""
     limit: int = 100
@@ -252,6 +256,11 @@ def _check_type(value: Any, annotation: str, path: str, problems: list[Problem])
             problems.append(Problem(path, f"expected a list of mappings, got {value!r}"))
             return ()
         return tuple(dict(v) for v in value)
+    if base.startswith("tuple[str"):
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            problems.append(Problem(path, f"expected a list of names, got {value!r}"))
+            return ()
+        return tuple(value)
     if base.startswith("tuple"):
         if not isinstance(value, (list, tuple)) or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in value
@@ -501,7 +510,9 @@ DEFAULT_SANDBOX: dict[str, Any] = {
     "seed": 1,
     "hyperparameters": {"max_allowed_uids": 48},
     "neurons": _sandbox_neurons(),
-    "arrivals": [{"every": 200, "start": 50, "balance_tao": 20.0, "limit": 200}],
+    "arrivals": [{"every": 200, "start": 50, "balance_tao": 20.0, "limit": 200,
+                  "models": ["logistic", "knn", "tree", "forest", "naive_bayes"],
+                  "budgets": [50, 120, 250, 400, 700, 1000]}],
     "player": {"role": "miner", "balance_tao": 100.0},
 }
 """The free sandbox: 8 validators, 32 miners of mixed skill in 48 slots, a newcomer every 200 blocks."""

@@ -47,6 +47,10 @@ class NeuronRow:
     is_player: bool
     next_to_prune: bool
     """True for the UID a registration would replace now (only when the subnet is full)."""
+    accrued_rao: int = 0
+    """Emission this UID earned at epochs and not yet paid to its stakers (§5)."""
+    blocks_to_drain: int = 0
+    """Blocks until the hotkey's next drain pays ``accrued_rao`` out (restaked)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ class PlayerView:
     spent_burn_rao: int
     spent_fees_rao: int
     start_rao: int
+    pending_rao: int = 0
+    """Earned by the player's own hotkeys at epochs, waiting for their drains (not yet split)."""
 
 
 @dataclass(frozen=True)

@@ -267,7 +267,7 @@ class World:
 
     def _arrivals(self, block: int) -> None:
         ledger = self.subnet.ledger
-        for k, spec in enumerate(self.scenario.arrivals):
+        for spec in self.scenario.arrivals:
             if block < spec.start or (spec.stop is not None and block > spec.stop):
                 continue
             if (block - spec.start) % spec.every or self._arrived >= spec.limit:
@@ -283,8 +283,12 @@ class World:
             fee = fees.fee_for("register", self.scenario.chain.fee_rao)
             if fees.cannot_pay(ledger, coldkey, fee, self.subnet.burn):
                 continue
-            uid = self._register(coldkey, hotkey, spec.role, spec.strategy, model=spec.model,
-                                 params=spec.params, budget=spec.budget, quiet=True)
+            turn = self._arrived - 1
+            model = spec.models[turn % len(spec.models)] if spec.models else spec.model
+            budget = spec.budgets[turn % len(spec.budgets)] if spec.budgets else spec.budget
+            uid = self._register(coldkey, hotkey, spec.role, spec.strategy, model=model,
+                                 params=spec.params if model == spec.model else {}, budget=budget,
+                                 quiet=True)
             if uid is not None and fee:
                 ledger.pay_fee(coldkey, fee)
 
@@ -448,6 +452,7 @@ class World:
         immune = mg.immune(block, hp.immunity_period)
         full = n >= hp.max_allowed_uids
         prune = mg.neuron_to_prune(block, hp.immunity_period) if full else None
+        period = hp.hotkey_emission_tempo + 1
         player_ck = self.scenario.player.coldkey
         rows = []
         for uid in range(n):
@@ -473,6 +478,8 @@ class World:
                 pruning_score=int(mg.pruning_score[uid]),
                 emission_total_rao=int(mg.emission_total[uid]),
                 take=ledger.take.get(hotkey, hp.default_take),
+                accrued_rao=int(sub.accrued[uid].sum()),
+                blocks_to_drain=int((sub.drain_slot[uid] - block) % period) or period,
                 is_player=bool(agent and agent.is_player), next_to_prune=uid == prune,
             ))
         return Snapshot(
@@ -511,7 +518,8 @@ class World:
             coldkey=ck, role=sc.player.role, free_rao=ledger.balance(ck),
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
-            earned_rao=ledger.earned.get(ck, 0), spent_burn_rao=ledger.burned_by.get(ck, 0),
+            earned_rao=ledger.earned.get(ck, 0),
+            pending_rao=int(sum(int(sub.accrued[a.uid].sum()) for a in mine)), spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
             start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
         )

@@ -73,3 +73,24 @@ async def test_delegator_delegates_and_is_paid(make_world):
         snapshot = await advance(pilot, 722)
         assert snapshot.player.earned_rao > 0
         assert snapshot.player.stakes[0].earned_rao > 0
+
+
+async def test_enter_in_a_field_presses_its_button_and_escape_leaves_the_form(make_world):
+    """Keyboard first: type an amount, enter stakes it; escape gives space/n back to the game."""
+    world = make_world("validator")
+    app = TaoApp(world=world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.click("#validator-register")
+        await settle(pilot)
+        field = app.screen.query_one("#validator-amount Input", Input)
+        field.focus()
+        field.value = "25"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.snapshot.player.staked_rao == 25 * 10**9
+        await pilot.press("escape")
+        assert not isinstance(app.focused, Input)
+        block = app.screen.snapshot.block
+        await pilot.press("n")  # the game's "step one block" works again
+        await settle(pilot)
+        assert app.screen.snapshot.block == block + 1

@@ -94,3 +94,4 @@ async def test_governance_and_charts_tabs_show_the_world(make_world):
         await pilot.pause()
         await pilot.press(*"differences", "enter")
         await wait_for_screen(pilot, "DifferencesModal")
+

@@ -38,7 +38,9 @@ def player_line(snapshot: Any) -> str:
     p = snapshot.player
     uids = ", ".join(map(str, p.uids)) or "none"
     return (f"[b]you[/] ({p.role}, coldkey {p.coldkey})  free [b]{tao(p.free_rao)}[/]  "
-            f"staked [b]{tao(p.staked_rao)}[/]  earned [b $text-success]{tao(p.earned_rao)}[/]  uids: {uids}")
+            f"staked [b]{tao(p.staked_rao)}[/]  earned [b $text-success]{tao(p.earned_rao)}[/]"
+            + (f" (+{tao(p.pending_rao)} pending payout)" if p.pending_rao else "")
+            + f"  uids: {uids}")
 
 
 class ChainPanel(Vertical):

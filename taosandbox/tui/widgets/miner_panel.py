@@ -68,7 +68,8 @@ def miner_status(snapshot: Any, rows: list) -> str:
         lines.append(
             f"[b]UID {r.uid}[/] {r.hotkey}: model [b]{r.model or '-'}[/], accuracy [b]{acc}[/]  "
             f"rank {r.rank:.4f}  incentive [b]{r.incentive:.4f}[/]  emission {r.emission_rao:,} ρ/epoch  "
-            f"earned [b]{tao(r.emission_total_rao)}[/]")
+            f"earned [b]{tao(r.emission_total_rao)}[/]"
+            + (f" ({tao(r.accrued_rao)} paid out in {r.blocks_to_drain} blocks)" if r.accrued_rao else ""))
         lines.append(f"   {risk_text(snapshot, r)}")
     lines.append(cost)
     return "\n".join(lines)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import on
+from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widgets import Button, Input
 
 from taosandbox.tui.messages import RequestAction
 
@@ -24,7 +27,28 @@ class RolePanel(VerticalScroll):
     }
     """
 
+    BINDINGS = [Binding("escape", "leave_form", "Leave form", show=False)]
+
     snapshot: Any = None
+
+    @on(Input.Submitted)
+    def _press_next_button(self, event: Input.Submitted) -> None:
+        """Enter in a field presses the first enabled button after it in its row (Stake, Set take...)."""
+        item = event.input  # climb to the row's direct child (an Input may sit inside a Field)
+        while item.parent is not None and not item.parent.has_class("form-row"):
+            item = item.parent
+        row = item.parent
+        if row is None:
+            return
+        after = row.children[row.children.index(item) + 1:]
+        button = next((w for w in after if isinstance(w, Button) and not w.disabled), None)
+        if button is not None:
+            event.stop()
+            button.press()
+
+    def action_leave_form(self) -> None:
+        """Escape gives the keys back to the game (space, n, +/-) without leaving the tab."""
+        self.screen.set_focus(None)
 
     def show(self, snapshot: Any) -> None:
         self.snapshot = snapshot
