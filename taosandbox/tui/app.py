@@ -11,8 +11,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from taosandbox.tui.launch import (autosave, autosave_available, available_levels, build_world,
-                                   start_recording)
+from taosandbox.tui.launch import (autosave, autosave_available, available_levels, available_saves,
+                                   build_world, start_recording)
 from taosandbox.tui.messages import WorldBuilt
 
 EXIT_AFTER_FIRST_SCREEN = "TAOSANDBOX_EXIT_AFTER_FIRST_SCREEN"
@@ -52,7 +52,8 @@ class TaoApp(App):
         else:
             from taosandbox.tui.screens.title import TitleScreen
 
-            self.push_screen(TitleScreen(available_levels(), can_continue=autosave_available(), role=self.role))
+            self.push_screen(TitleScreen(available_levels(), can_continue=autosave_available(), role=self.role,
+                                         saves=available_saves()))
         self.call_after_refresh(self._first_paint)
 
     def _first_paint(self) -> None:
@@ -115,7 +116,8 @@ class TaoApp(App):
             if isinstance(screen, GameScreen):
                 break
         if not any(isinstance(s, TitleScreen) for s in self.screen_stack):
-            self.push_screen(TitleScreen(available_levels(), can_continue=autosave_available(), role=self.role))
+            self.push_screen(TitleScreen(available_levels(), can_continue=autosave_available(), role=self.role,
+                                         saves=available_saves()))
         self.world = None
 
     def restart_level(self, name: str) -> None:

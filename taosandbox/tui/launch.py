@@ -1,7 +1,6 @@
-"""Starting a game without Textual: which levels exist, how to build their World, autosave hooks.
+"""Starting a game without Textual: which levels and saves exist, how to build a World, saving.
 
-The level loader (``taosandbox.levels``) and sessions (``taosandbox.sessions``) are written elsewhere;
-everything here degrades gracefully when they are missing, so the title screen always works.
+Nothing here imports scikit-learn at import time: the title screen must show within a second.
 """
 
 from __future__ import annotations
@@ -68,45 +67,44 @@ def build_world(role: str, level: str | None, seed: int | None) -> Any:
 
 
 def autosave_available() -> bool:
-    """True when the sessions module exists and has an autosaved game to continue."""
+    """True when there is an autosaved game to continue (an unreadable save directory means no)."""
+    from taosandbox import sessions
+
     try:
-        from taosandbox import sessions  # type: ignore[attr-defined]
-    except ImportError:
+        return sessions.has_autosave()
+    except OSError:
         return False
-    check = getattr(sessions, "has_autosave", None)
+
+
+def available_saves() -> list[Any]:
+    """Saved sessions for the replay viewer, named first, then autosaves (newest first)."""
+    from taosandbox import sessions
+
     try:
-        return bool(check()) if callable(check) else False
-    except Exception:
-        return False
+        return sessions.list_saves()
+    except OSError:
+        return []
 
 
 def start_recording(world: Any) -> str | None:
-    """Hook: record the game from its start (``taosandbox.sessions.record``); never raises.
+    """Record the game from its start; returns a notice for the player (a continued game whose file
+    was only partly intact), or None. Never raises: a game that cannot be recorded goes on unsaved."""
+    from taosandbox import sessions
 
-    Returns the recorder's notice (a continued game whose file was only partly intact), or None."""
     try:
-        from taosandbox import sessions  # type: ignore[attr-defined]
-
         return sessions.record(world).notice
-    except Exception:  # no sessions, or a world it cannot describe: the game goes on unsaved
-        return None
+    except Exception as exc:  # noqa: BLE001 - saving must never take the game down
+        return f"this game cannot be saved: {exc}"
 
 
 def autosave(world: Any) -> str | None:
-    """Hook: save ``world`` for "continue" if the sessions module exists; returns a note for the user.
-
-    Without ``taosandbox.sessions`` this does nothing (and says so); it never raises."""
+    """Save ``world`` for "continue"; returns a note for the player if it failed. Never raises."""
     if world is None:
         return None
+    from taosandbox import sessions
+
     try:
-        from taosandbox import sessions  # type: ignore[attr-defined]
-    except ImportError:
-        return "sessions are not installed: this game was not saved"
-    save = getattr(sessions, "autosave", None)
-    if not callable(save):
-        return "sessions cannot autosave yet: this game was not saved"
-    try:
-        save(world)
-    except Exception as exc:
+        sessions.autosave(world)
+    except Exception as exc:  # noqa: BLE001 - quitting must never crash
         return f"autosave failed: {exc}"
     return None

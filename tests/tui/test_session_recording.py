@@ -50,3 +50,31 @@ async def test_a_game_through_the_app_records_replays_and_continues(make_world):
         resumed = again.world
         assert (resumed.block, resumed.state_hash(), resumed.action_log) == played
         assert SessionRecorder.of(resumed).autosave_path != path  # a new file: the old one is kept
+
+
+async def test_the_title_screen_opens_a_saved_session_in_the_viewer(make_world):
+    from taosandbox.tui.screens.open_replay import OpenReplayModal
+    from taosandbox.tui.screens.title import TitleScreen
+
+    world = make_world("miner")
+    app = TaoApp(world=world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await advance(pilot, 12)
+        await pilot.press("q")
+        await pilot.pause()
+    saved = latest_autosave()
+
+    title = TaoApp()
+    async with title.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(title.screen, TitleScreen)
+        assert not title.screen.query_one("#title-replay").disabled
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(title.screen, OpenReplayModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = title.screen
+        assert isinstance(screen, ReplayScreen)
+        await screen.workers.wait_for_complete()
+        assert screen.replay.end_block == 12 and screen.path == saved

@@ -34,15 +34,19 @@ class TitleScreen(Screen):
     BINDINGS = [
         Binding("enter", "start", "Start", show=True),
         Binding("c", "continue_game", "Continue", show=False),
+        Binding("o", "open_replay", "Open replay", show=False),
         Binding("m", "role('miner')", "Miner", show=False),
         Binding("v", "role('validator')", "Validator", show=False),
         Binding("d", "role('delegator')", "Delegator", show=False),
     ]
 
-    def __init__(self, levels: list[LevelChoice], *, can_continue: bool = False, role: str = "miner") -> None:
+    def __init__(self, levels: list[LevelChoice], *, can_continue: bool = False, role: str = "miner",
+                 saves: list | None = None) -> None:
         super().__init__()
         self.levels = levels
         self.can_continue = can_continue
+        self.saves = saves or []
+        """Saved sessions the replay viewer can open (``taosandbox.sessions.list_saves``)."""
         self.initial_role = role if role in ROLES else "miner"
 
     def compose(self) -> ComposeResult:
@@ -61,7 +65,7 @@ class TitleScreen(Screen):
             with Horizontal(id="title-buttons"):
                 yield Button("Start", variant="primary", id="title-start")
                 yield Button("Continue last game", id="title-continue", disabled=not self.can_continue)
-                yield Button("Open replay…", id="title-replay", disabled=True)
+                yield Button("Open replay…", id="title-replay", disabled=not self.saves)
                 yield Button("Help", id="title-help")
                 yield Button("Glossary", id="title-glossary")
                 yield Button("Quit", variant="error", id="title-quit")
@@ -106,6 +110,19 @@ class TitleScreen(Screen):
     def action_continue_game(self) -> None:
         if self.can_continue:
             self.app.continue_game()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#title-replay")
+    def action_open_replay(self) -> None:
+        if not self.saves:
+            return
+        from taosandbox.tui.screens.open_replay import OpenReplayModal
+        from taosandbox.tui.screens.replay import ReplayScreen
+
+        def opened(path) -> None:
+            if path is not None:
+                self.app.push_screen(ReplayScreen(path))
+
+        self.app.push_screen(OpenReplayModal(self.saves), opened)
 
     @on(Button.Pressed, "#title-help")
     def _help(self) -> None:
