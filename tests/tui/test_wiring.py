@@ -27,6 +27,27 @@ async def test_level_starts_with_its_intro_then_shows_objectives():
         assert game.query_one("#tabs").active == "miner"  # the level's role
 
 
+async def test_level_keys_answer_and_hint_from_the_game():
+    from textual.widgets import Input
+
+    app = TaoApp(level="buy-a-seat")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, "LevelIntroModal")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "GameScreen")
+        game = app.screen
+        await pilot.press("a")
+        assert isinstance(app.focused, Input) and app.focused.id == "answer-0"
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        question = next(iter(game.session.level.questions))
+        assert game.session.run.answers[question][-1][1] == 1.0
+        await pilot.press("escape")
+        await pilot.press("i")
+        await pilot.pause()
+        assert game.session.run.hints_shown == 1
+
+
 async def test_back_from_a_level_intro_goes_to_the_title():
     app = TaoApp(level="buy-a-seat")
     async with app.run_test(size=(120, 40)) as pilot:

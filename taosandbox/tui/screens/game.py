@@ -80,6 +80,9 @@ class GameScreen(Screen):
         Binding("4", "tab('delegator')", "Delegator", show=False),
         Binding("5", "tab('charts')", "Charts", show=False),
         Binding("6", "tab('governance')", "Governance", show=False),
+        Binding("i", "level_hint", "Hint", show=False),
+        Binding("a", "level_answer", "Answer", show=False),
+        Binding("escape", "leave_field", "Leave field", show=False),
     ]
 
     def __init__(self, sim: SimController, *, role: str | None = None) -> None:
@@ -349,6 +352,20 @@ class GameScreen(Screen):
     # ---- other screens ----
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    def action_leave_field(self) -> None:
+        """Escape in a form field gives the keys back to the game (space, n, +/-, i...)."""
+        self.set_focus(None)
+
+    def action_level_hint(self) -> None:
+        """In a level: reveal the next hint (it costs score points; the panel says how many)."""
+        if self.session is not None:
+            self.query_one("#objectives").action_hint()  # type: ignore[attr-defined]
+
+    def action_level_answer(self) -> None:
+        """In a level with a question: put the cursor in the first answer field."""
+        if self.session is not None and self.session.level.questions:
+            self.query_one("#answer-0").focus()
 
     def action_explain(self) -> None:
         """Hook: open the explain-epoch screen for the selected neuron (``screens/explain.py``)."""

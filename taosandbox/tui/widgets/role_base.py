@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input
 
@@ -27,8 +26,6 @@ class RolePanel(VerticalScroll):
     }
     """
 
-    BINDINGS = [Binding("escape", "leave_form", "Leave form", show=False)]
-
     snapshot: Any = None
 
     @on(Input.Submitted)
@@ -45,10 +42,6 @@ class RolePanel(VerticalScroll):
         if button is not None:
             event.stop()
             button.press()
-
-    def action_leave_form(self) -> None:
-        """Escape gives the keys back to the game (space, n, +/-) without leaving the tab."""
-        self.screen.set_focus(None)
 
     def show(self, snapshot: Any) -> None:
         self.snapshot = snapshot
