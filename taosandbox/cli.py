@@ -171,6 +171,15 @@ def _main(argv: list[str] | None) -> int:
         from taosandbox.chain.reference import check_files
 
         return check_files(args.files, sys.stdout)
+    if args.level:
+        # Read the level before the screen opens: a broken file never starts a half-read game.
+        from taosandbox.levels import LevelError, load_level
+
+        try:
+            load_level(args.level)
+        except LevelError as exc:
+            print(exc, file=sys.stderr)
+            return 1
     from taosandbox.tui.app import run_app
 
     return run_app(level=args.level, seed=args.seed)

@@ -17,3 +17,13 @@ def test_help_lists_the_commands():
     assert done.returncode == 0
     for command in ("run", "check-yuma"):
         assert command in done.stdout
+
+
+def test_a_broken_level_is_refused_before_the_game_opens(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nworld:\n  neuronz: []\n")
+    done = subprocess.run([sys.executable, "-m", "taosandbox", "--level", str(bad)], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert done.returncode == 1
+    assert f"{bad}:3: world.neuronz: unknown field (did you mean 'neurons'?)" in done.stderr
+    assert "\x1b[" not in done.stdout  # the Textual screen never opened
