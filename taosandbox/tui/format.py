@@ -49,3 +49,26 @@ def per_day(rao_per_block: int) -> int:
 
 def short_hotkey(hotkey: str, width: int = 14) -> str:
     return hotkey if len(hotkey) <= width else hotkey[: width - 1] + "…"
+
+
+def fee_rao(snapshot, kind: str) -> int:
+    """The transaction fee for an action of ``kind`` in this world (0 when free or not a transaction)."""
+    fees = snapshot.extra.get("fees") or {}
+    return int(fees.get("fee_rao", 0)) if kind in fees.get("transactions", ()) else 0
+
+
+def fee_note(snapshot) -> str:
+    """One sentence for a form: what each transaction costs here, or '' when transactions are free."""
+    fees = snapshot.extra.get("fees") or {}
+    fee = int(fees.get("fee_rao", 0))
+    return f" Each transaction also pays a [b]{tao(fee)}[/] fee (burned)." if fee else ""
+
+
+def spending_text(player) -> str:
+    """What the player spent (burns, fees) next to what the network paid, for the earnings line."""
+    spent = []
+    if player.spent_burn_rao:
+        spent.append(f"burned {tao(player.spent_burn_rao)}")
+    if player.spent_fees_rao:
+        spent.append(f"fees {tao(player.spent_fees_rao)}")
+    return f"  spent: {', '.join(spent)}" if spent else ""

@@ -89,3 +89,19 @@ def test_model_settings_are_checked_against_the_market():
         parse_params("gamma=1", allowed)
     with pytest.raises(ValueError, match="between"):
         allowed["C"].check("logistic", "C", parse_params("C=1e9", allowed)["C"])
+
+
+def test_fees_and_spending_are_shown_before_and_after_acting(make_world):
+    from taosandbox.actions import Register
+    from taosandbox.tui.format import fee_note, fee_rao, spending_text
+    from taosandbox.tui.widgets.miner_panel import miner_status
+
+    world = make_world("miner", chain__fee_rao=10**7)
+    snap = world.snapshot()
+    assert fee_rao(snap, "register") == 10**7 and fee_rao(snap, "answer") == 0
+    assert "0.0100 τ" in fee_note(snap)
+    assert "plus a [b]0.0100 τ[/] fee" in miner_status(snap, [])
+    assert world.apply(Register(role="miner")).ok
+    snap = world.snapshot()
+    assert spending_text(snap.player) == "  spent: burned 1.0000 τ, fees 0.0100 τ"
+    assert fee_note(make_world("miner").snapshot()) == ""

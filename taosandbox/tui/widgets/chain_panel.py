@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ProgressBar, Static
 
 from taosandbox.chain.units import TOTAL_SUPPLY_RAO
-from taosandbox.tui.format import blocks_as_time, halving_progress, per_day, sim_clock, tao
+from taosandbox.tui.format import blocks_as_time, halving_progress, per_day, sim_clock, spending_text, tao
 
 
 def time_line(snapshot: Any, paused: bool, speed: str) -> str:
@@ -40,6 +40,7 @@ def player_line(snapshot: Any) -> str:
     return (f"[b]you[/] ({p.role}, coldkey {p.coldkey})  free [b]{tao(p.free_rao)}[/]  "
             f"staked [b]{tao(p.staked_rao)}[/]  earned [b $text-success]{tao(p.earned_rao)}[/]"
             + (f" (+{tao(p.pending_rao)} pending payout)" if p.pending_rao else "")
+            + spending_text(p)
             + f"  uids: {uids}")
 
 

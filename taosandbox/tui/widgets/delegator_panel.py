@@ -11,7 +11,7 @@ from textual.widgets import Button, DataTable, Static
 
 from taosandbox.actions import AddStake, RemoveStake
 from taosandbox.chain.units import RAO_PER_TAO, U16_MAX
-from taosandbox.tui.format import short_hotkey, tao
+from taosandbox.tui.format import fee_note, short_hotkey, tao
 from taosandbox.tui.widgets.forms import Field, parse_tao
 from taosandbox.tui.widgets.role_base import RolePanel
 
@@ -29,7 +29,8 @@ def delegate_cells(d: Any) -> tuple[str, ...]:
 def delegations_text(snapshot: Any) -> str:
     p = snapshot.player
     head = (f"Free [b]{tao(p.free_rao)}[/]  staked [b]{tao(p.staked_rao)}[/]  "
-            f"earned [b]{tao(p.earned_rao)}[/].  Pick a validator below, type an amount, Delegate.")
+            f"earned [b]{tao(p.earned_rao)}[/].  Pick a validator below, type an amount, Delegate."
+            + fee_note(snapshot))
     if not p.stakes:
         return head + "\nYou have no delegations yet."
     rows = [f"  {s.hotkey} (uid {s.uid if s.uid is not None else '-'}): {tao(s.amount_rao)} staked, "

@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Select, Static
 
 from taosandbox.actions import Deregister, Register, Retrain, SetModel
-from taosandbox.tui.format import tao
+from taosandbox.tui.format import fee_rao, tao
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_params
 from taosandbox.tui.widgets.neuron_table import lowest_pruning_gap
 from taosandbox.tui.widgets.role_base import RolePanel
@@ -58,7 +58,9 @@ def risk_text(snapshot: Any, row: Any) -> str:
 
 def miner_status(snapshot: Any, rows: list) -> str:
     p = snapshot.player
-    cost = (f"Registering burns [b]{tao(snapshot.burn_rao)}[/] (recycled, never returned); "
+    register_fee = fee_rao(snapshot, "register")
+    cost = (f"Registering burns [b]{tao(snapshot.burn_rao)}[/] (recycled, never returned)"
+            + (f" plus a [b]{tao(register_fee)}[/] fee" if register_fee else "") + "; "
             f"you have [b]{tao(p.free_rao)}[/] free.")
     if not rows:
         return "You have no miner on the subnet yet.\n" + cost

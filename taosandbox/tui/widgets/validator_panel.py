@@ -11,7 +11,7 @@ from textual.widgets import Button, Label, Static, Switch
 
 from taosandbox.actions import AddStake, Register, RemoveStake, SetScoring, SetTake, SetWeights
 from taosandbox.chain.units import U16_MAX
-from taosandbox.tui.format import tao
+from taosandbox.tui.format import fee_note, tao
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_tao, parse_weights
 from taosandbox.tui.widgets.role_base import RolePanel
 
@@ -36,7 +36,7 @@ def validator_status(snapshot: Any, rows: list) -> str:
     if not rows:
         return (f"You have no validator on the subnet yet. Registering burns [b]{tao(snapshot.burn_rao)}[/]; "
                 f"you have [b]{tao(p.free_rao)}[/] free. The top {snapshot.hyperparameters.max_allowed_validators}"
-                f" hotkeys by stake get a validator permit.")
+                f" hotkeys by stake get a validator permit." + fee_note(snapshot))
     lines = []
     for r in rows:
         permit = "[b $text-success]yes[/]" if r.validator_permit else "[b $text-error]no[/] (needs more stake)"
@@ -45,7 +45,7 @@ def validator_status(snapshot: Any, rows: list) -> str:
             f"vtrust [b]{r.validator_trust:.4f}[/]  dividends [b]{r.dividends:.4f}[/]  "
             f"updated {r.updated} blocks ago  take {r.take / U16_MAX:.1%}  earned {tao(r.emission_total_rao)}")
         lines.append("   " + bonds_text(snapshot, r.uid))
-    lines.append(f"Free balance: [b]{tao(p.free_rao)}[/]")
+    lines.append(f"Free balance: [b]{tao(p.free_rao)}[/]." + fee_note(snapshot))
     return "\n".join(lines)
 
 
