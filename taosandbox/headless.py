@@ -11,6 +11,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from taosandbox.files import atomic_write
 from taosandbox.world import World
 
 
@@ -139,11 +140,7 @@ def run(world: World, blocks: int, *, json_path: str | None, csv_dir: str | None
         json.dump(data, stdout, indent=2)
         stdout.write("\n")
     elif json_path:
-        path = Path(json_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(data, indent=2) + "\n")
-        tmp.replace(path)
+        atomic_write(Path(json_path), json.dumps(data, indent=2) + "\n")
     if recorder and csv_dir:
         recorder.write_csv(Path(csv_dir))
     if not json_path:

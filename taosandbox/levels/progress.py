@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from typing import Any
 
 from taosandbox import paths
+from taosandbox.files import atomic_write
 
 
 def load_progress() -> dict[str, dict[str, Any]]:
@@ -34,19 +33,4 @@ def record_result(level_name: str, passed: bool, score: int) -> dict[str, Any]:
 
 
 def _write_atomically(data: dict[str, Any]) -> None:
-    target = paths.progress_file()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".json", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(paths.progress_file(), json.dumps(data, indent=2, sort_keys=True) + "\n")

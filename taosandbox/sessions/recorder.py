@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from taosandbox.sessions.format import Header, session_text
-from taosandbox.sessions.store import atomic_write, check_replaceable, new_autosave_path, save_path
+from taosandbox.files import atomic_write
+from taosandbox.sessions.store import check_replaceable, new_autosave_path, save_path
 from taosandbox.sessions.worlds import make_header
 
 _RECORDERS: "weakref.WeakKeyDictionary[Any, SessionRecorder]" = weakref.WeakKeyDictionary()

@@ -366,7 +366,7 @@ def export(path: str | Path, *, csv_dir: str | None, json_path: str | None, stdo
         json.dump(data, stdout, indent=2)
         stdout.write("\n")
     elif json_path:
-        from taosandbox.sessions.store import atomic_write
+        from taosandbox.files import atomic_write
 
         atomic_write(Path(json_path), json.dumps(data, indent=2) + "\n")
     if recorder is not None and csv_dir:

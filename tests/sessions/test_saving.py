@@ -11,6 +11,7 @@ import pytest
 
 from taosandbox.sessions import (SessionError, SessionRecorder, delete_save, latest_autosave, list_saves,
                                  load, save_as, save_path, store)
+from taosandbox import files
 from taosandbox.world import World
 
 from session_helpers import small_scenario
@@ -25,9 +26,9 @@ def test_a_save_interrupted_part_way_leaves_the_last_good_save(game, monkeypatch
         f.write(data[: int(len(data) * fraction)])
         raise OSError("disk unplugged")
 
-    monkeypatch.setattr(store, "_write_all", crash)
+    monkeypatch.setattr(files, "_write_all", crash)
     with pytest.raises(OSError, match="disk unplugged"):
-        store.atomic_write(path, before.decode() + before.decode())
+        files.atomic_write(path, before.decode() + before.decode())
     assert path.read_bytes() == before
     assert load(path).damage is None
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
@@ -38,9 +39,9 @@ def test_a_crash_in_fsync_or_rename_leaves_the_last_good_save(game, monkeypatch)
     before = path.read_bytes()
     for name in ("fsync", "replace"):
         with monkeypatch.context() as m:
-            m.setattr(store.os, name, lambda *a: (_ for _ in ()).throw(OSError(f"{name} failed")))
+            m.setattr(files.os, name, lambda *a: (_ for _ in ()).throw(OSError(f"{name} failed")))
             with pytest.raises(OSError):
-                store.atomic_write(path, "new text\n")
+                files.atomic_write(path, "new text\n")
         assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]
 
@@ -49,7 +50,7 @@ SAVER = """
 import sys
 sys.path.insert(0, {helpers!r})
 from pathlib import Path
-from taosandbox.sessions.store import atomic_write
+from taosandbox.files import atomic_write
 texts = [Path(p).read_text() for p in sys.argv[2:]]
 print("ready", flush=True)
 k = 0
