@@ -65,6 +65,9 @@ class NeuronSpec:
     noise: float = 0.1
     registered_block: int = 0
     """Block at which it registered (negative = long ago, so not immune at block 0)."""
+    first_weights_block: int = 1
+    """Validators: the first block at which it sets weights (stagger validators so they do not all
+    update in the same block; the rate limit spaces the later updates)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,17 @@ class ArrivalSpec:
 
 
 @dataclass(frozen=True)
+class UpgradeSpec:
+    """A scheduled miner upgrade: at ``block`` the miner at ``uid`` retrains with a new model."""
+
+    block: int = 1
+    uid: int = 0
+    model: str = "logistic"
+    params: dict = field(default_factory=dict)
+    budget: int = 200
+
+
+@dataclass(frozen=True)
 class ChainConfig:
     total_issuance_tao: float = 0.0
     """Issuance already minted before block 0 (start near a halving to watch one)."""
@@ -172,6 +186,8 @@ class Scenario:
     neurons: tuple[NeuronSpec, ...] = ()
     nominators: tuple[NominatorSpec, ...] = ()
     arrivals: tuple[ArrivalSpec, ...] = ()
+    upgrades: tuple[UpgradeSpec, ...] = ()
+    """Miners that retrain with a new model at a known block (a miner announced an upgrade)."""
     player: PlayerSpec = PlayerSpec()
     governance: GovernanceConfig = GovernanceConfig()
     extra: dict = field(default_factory=dict)
@@ -206,7 +222,8 @@ class Scenario:
 # ---------------------------------------------------------------- building with problems
 _NESTED = {"task": TaskConfig, "player": PlayerSpec, "chain": ChainConfig,
            "governance": GovernanceConfig}
-_LISTS = {"neurons": NeuronSpec, "nominators": NominatorSpec, "arrivals": ArrivalSpec}
+_LISTS = {"neurons": NeuronSpec, "nominators": NominatorSpec, "arrivals": ArrivalSpec,
+          "upgrades": UpgradeSpec}
 
 
 def _suggest(name: str, choices: list[str]) -> str:
@@ -355,6 +372,20 @@ def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
             bad("copy_of", "a copycat needs the uid it copies")
         if isinstance(obj.take, int) and not 0 <= obj.take <= 65535:
             bad("take", f"{obj.take} is outside [0, 65535]")
+        if isinstance(obj.first_weights_block, int) and obj.first_weights_block < 1:
+            bad("first_weights_block", f"must be at least 1, got {obj.first_weights_block}")
+    elif isinstance(obj, UpgradeSpec):
+        from taosandbox.market.models import MODEL_KINDS  # no scikit-learn at import
+
+        if isinstance(obj.block, int) and obj.block < 1:
+            bad("block", f"expected a block number >= 1, got {obj.block}")
+        if isinstance(obj.uid, int) and obj.uid < 0:
+            bad("uid", f"must not be negative, got {obj.uid}")
+        if isinstance(obj.model, str) and obj.model not in MODEL_KINDS:
+            bad("model", f"unknown model {obj.model!r}{_suggest(obj.model, list(MODEL_KINDS))} "
+                         f"(expected one of {', '.join(MODEL_KINDS)})")
+        if isinstance(obj.budget, int) and obj.budget < 1:
+            bad("budget", f"must be at least 1, got {obj.budget}")
     elif isinstance(obj, ArrivalSpec):
         if obj.role not in NEURON_ROLES:
             bad("role", f"{obj.role!r} is not one of {', '.join(NEURON_ROLES)}")
@@ -393,6 +424,19 @@ def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
     elif isinstance(obj, Scenario):
         if isinstance(obj.seed, int) and not 0 <= obj.seed < 2**63:
             bad("seed", f"{obj.seed} is outside [0, 2^63)")
+        _check_upgrade_uids(obj, bad)
+
+
+def _check_upgrade_uids(sc: Scenario, bad) -> None:
+    """An upgrade must name a miner of the starting world (uids follow the order of ``neurons``)."""
+    roles = [spec.role for spec in sc.neurons for _ in range(spec.count if isinstance(spec.count, int) else 0)]
+    for i, up in enumerate(sc.upgrades):
+        if not isinstance(up.uid, int) or up.uid < 0:
+            continue
+        if up.uid >= len(roles):
+            bad(f"upgrades[{i}].uid", f"no neuron has uid {up.uid} at the start (uids 0-{len(roles) - 1})")
+        elif roles[up.uid] != "miner":
+            bad(f"upgrades[{i}].uid", f"uid {up.uid} is a {roles[up.uid]}, not a miner")
 
 
 def _check_governance(obj: GovernanceConfig, bad) -> None:

@@ -25,7 +25,7 @@ from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, tao
 from taosandbox.chain.yuma import _topk_permits
 from taosandbox.events import Event
 from taosandbox.governance_actions import Propose, Vote
-from taosandbox.scenario import NeuronSpec, Scenario
+from taosandbox.scenario import NeuronSpec, Problem, Scenario, ScenarioError
 from taosandbox.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
 
 OUTSIDE = "(outside the subnet)"
@@ -52,6 +52,8 @@ class Agent:
     is_player: bool = False
     auto_weights: bool = True
     """Validators: set weights from their own scores when the rate limit allows."""
+    first_weights_block: int = 1
+    """Validators: no automatic weights before this block (staggers the validators)."""
 
 
 def derive_seed(seed: int, *parts: int) -> int:
@@ -88,6 +90,7 @@ class World:
                                       drift_block=task.drift_block, noise=task.noise),
                              seed=derive_seed(self.seed, 1))
         self._genesis()
+        self._upgrades = self._check_upgrades()
         self.governance = Governance(self.subnet, scenario.governance, player_coldkey=scenario.player.coldkey,
                                      fee_rao=scenario.chain.fee_rao)
         self._flush()
@@ -135,6 +138,21 @@ class World:
         self.events.append(Event(0, "action", f"World {sc.name!r} created with seed {self.seed}",
                                  {"seed": self.seed}))
 
+    def _check_upgrades(self) -> list[tuple[int, int, str, Any]]:
+        """(block, uid, hotkey at the start, upgrade) per scheduled upgrade; models checked for the task."""
+        from taosandbox.market.models import check_model
+
+        problems, found = [], []
+        for i, up in enumerate(self.scenario.upgrades):
+            try:
+                check_model(up.model, up.params, up.budget, self.market.kind)
+            except ValueError as exc:
+                problems.append(Problem(f"upgrades[{i}]", str(exc)))
+            found.append((up.block, up.uid, self.subnet.metagraph.hotkeys[up.uid], up))
+        if problems:
+            raise ScenarioError(problems)
+        return found
+
     def _genesis_neuron(self, spec: NeuronSpec, hotkey: str, coldkey: str) -> None:
         sub, ledger = self.subnet, self.subnet.ledger
         if coldkey not in ledger.free:
@@ -147,6 +165,7 @@ class World:
         self._add_agent(uid, hotkey, coldkey, spec.role, spec.strategy, model=spec.model,
                         params=spec.params, budget=spec.budget, copy_of=spec.copy_of,
                         favoured=spec.favoured, sample_size=spec.sample_size, noise=spec.noise)
+        self.agents[uid].first_weights_block = spec.first_weights_block
 
     def _add_agent(self, uid: int, hotkey: str, coldkey: str, role: str, strategy: str, *,
                    is_player: bool = False, model: str = "logistic", params: dict | None = None,
@@ -201,6 +220,7 @@ class World:
             for uid in [u for u, at in self._retrain_at.items() if at == block]:
                 del self._retrain_at[uid]
                 self.market.retrain(uid, block)
+        self._upgrade_miners(block)
         self._arrivals(block)
         self._validators_set_weights(block)
         self.governance.end_block(block)
@@ -216,6 +236,19 @@ class World:
         for uid, agent in sorted(self.agents.items()):
             if agent.role == "miner" and not agent.is_player and agent.strategy in ("honest", "sybil"):
                 self._retrain_at[uid] = block + int(rng.integers(10, 200))
+
+    def _upgrade_miners(self, block: int) -> None:
+        """Scheduled upgrades due now; skipped if the miner lost its UID to someone else since."""
+        for at, uid, hotkey, up in self._upgrades:
+            agent = self.agents.get(uid)
+            if at != block or agent is None or agent.hotkey != hotkey:
+                continue
+            self.market.set_model(uid, up.model, dict(up.params), up.budget)
+            acc = self.market.accuracy(uid)
+            self.events.append(Event(block, "model_trained",
+                                     f"uid {uid} upgraded to {up.model} on {up.budget} samples: "
+                                     f"accuracy {acc:.1%}" if acc is not None else f"uid {uid} upgraded",
+                                     {"uid": uid, "model": up.model, "accuracy": acc, "upgrade": True}))
 
     def advance(self, blocks: int) -> None:
         for _ in range(blocks):
@@ -239,8 +272,8 @@ class World:
         sub = self.subnet
         mg, hp = sub.metagraph, sub.hp
         consensus = sub.last_epoch.consensus if sub.last_epoch is not None else None
-        uids = np.fromiter((u for u, a in self.agents.items() if a.role == "validator" and a.auto_weights),
-                           dtype=np.int64)
+        uids = np.fromiter((u for u, a in self.agents.items() if a.role == "validator" and a.auto_weights
+                            and block >= a.first_weights_block), dtype=np.int64)
         last = mg.last_update[uids]
         if hp.commit_reveal_period:
             last = np.maximum(last, sub.last_commit[uids])
