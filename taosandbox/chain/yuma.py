@@ -335,7 +335,7 @@ def _topk_permits(s: np.ndarray, k: int, nonzero_only: bool) -> np.ndarray:
     return permit
 
 
-KAPPA_TIE_TOLERANCE = 1e-12
+KAPPA_TIE_TOLERANCE = 1e-14
 """Stake support within this of kappa counts as reaching it (float rounding, not a rule change)."""
 
 
@@ -392,7 +392,7 @@ def _stake_weighted_median_cols(wt: np.ndarray, stake: np.ndarray, kappa: float)
     # (Transposed as small integers: moving 1-byte indices is ~3x cheaper than 8-byte keys.)
     small = np.uint8 if bits <= 8 else np.uint16
     order = np.ascontiguousarray((keys & np.uint64((1 << bits) - 1)).astype(small).T).astype(np.intp)
-    # A support of exactly kappa counts (§4.7); the 1e-12 keeps float summation order from breaking
+    # A support of exactly kappa counts (§4.7); the 1e-14 keeps float summation order from breaking
     # such ties (e.g. 3/9 + 3/9 against 1 - 21845/65535).
     exceeds = _prefix_sums_down(st[order]) > minority + KAPPA_TIE_TOLERANCE
     exceeds[-1] = True  # nothing exceeds: the largest weight (kappa = 0 on chain picks the maximum)

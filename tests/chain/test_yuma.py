@@ -457,3 +457,22 @@ def test_support_of_exactly_kappa_survives_float_summation_order():
         last_update=np.array([0, 1000, 0, 0, 0, 0, 1000, 0, 0]), block_at_registration=np.zeros(n, int),
         rao_emission=10**9), Hyperparameters(kappa=21845, max_allowed_validators=1))
     assert result.consensus[4] == 1.0
+
+
+def test_a_support_one_rao_short_of_kappa_is_not_consensus():
+    # Found by the oracle property: with kappa = 1, 2 rao of stake voting 0 against 2,000 TAO voting 1
+    # keeps the support below kappa, so the tie tolerance must stay far below one rao in a 1e12 stake.
+    from taosandbox.chain.hyperparams import Hyperparameters
+    from taosandbox.chain.yuma import EpochInputs, run_epoch
+
+    n = 10
+    weights = np.zeros((n, n))
+    weights[[0, 2, 9], 5] = 1
+    permit = np.zeros(n, bool)
+    permit[[0, 2, 7, 9]] = True
+    result = run_epoch(EpochInputs(
+        current_block=3000, stake=np.array([1, 0, 10**12, 0, 0, 0, 0, 2, 0, 10**12]), validator_permit=permit,
+        weights=weights, bonds=np.zeros((n, n)), last_update=np.array([1000, 0, 1000, 0, 0, 0, 0, 0, 0, 1000]),
+        block_at_registration=np.zeros(n, int), rao_emission=0),
+        Hyperparameters(kappa=65535, max_allowed_validators=1))
+    assert result.consensus[5] == 0.0
