@@ -83,6 +83,10 @@ class GameScreen(Screen):
         Binding("i", "level_hint", "Hint", show=False),
         Binding("a", "level_answer", "Answer", show=False),
         Binding("escape", "leave_field", "Leave field", show=False),
+        # The legend under the metagraph promises s/S/r: they must work without first tabbing into the table.
+        Binding("s", "sort_table(1)", "Sort", show=False),
+        Binding("S", "sort_table(-1)", "Sort back", show=False),
+        Binding("r", "reverse_table", "Reverse", show=False),
     ]
 
     def __init__(self, sim: SimController, *, role: str | None = None) -> None:
@@ -352,6 +356,23 @@ class GameScreen(Screen):
     # ---- other screens ----
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        if tab == "metagraph":  # so the arrows move the row cursor and e explains the row under it
+            self.query_one(NeuronTable).focus()
+
+    def _metagraph_table(self) -> NeuronTable | None:
+        if self.query_one(TabbedContent).active != "metagraph":
+            return None
+        table = self.query_one(NeuronTable)
+        table.focus()
+        return table
+
+    def action_sort_table(self, delta: int) -> None:
+        if (table := self._metagraph_table()) is not None:
+            table.action_sort(delta)
+
+    def action_reverse_table(self) -> None:
+        if (table := self._metagraph_table()) is not None:
+            table.action_reverse()
 
     def action_leave_field(self) -> None:
         """Escape in a form field gives the keys back to the game (space, n, +/-, i...)."""

@@ -1,0 +1,40 @@
+"""Regressions found by playing the game as a person would (QA pass)."""
+
+from __future__ import annotations
+
+from taosandbox.tui.app import TaoApp
+from taosandbox.tui.widgets.neuron_table import NeuronTable
+
+
+async def test_sort_keys_work_without_tabbing_into_the_table(make_world):
+    # The legend says "s/S sort, r reverse", but the game starts with focus on the tab bar.
+    app = TaoApp(world=make_world("miner"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        table = app.screen.query_one(NeuronTable)
+        app.screen.set_focus(None)  # as after escape from a form field
+        await pilot.pause()
+        before = table.sort_index
+        await pilot.press("s")
+        assert table.sort_index == before + 1
+        await pilot.press("S")
+        assert table.sort_index == before
+        await pilot.press("r")
+        assert table.sort_reverse
+        assert app.focused is table
+
+
+async def test_metagraph_key_focuses_the_table(make_world):
+    app = TaoApp(world=make_world("miner"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        assert isinstance(app.focused, NeuronTable)
+
+
+async def test_sort_keys_do_nothing_on_other_tabs(make_world):
+    app = TaoApp(world=make_world("miner"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one(NeuronTable)
+        await pilot.press("s", "r")
+        assert table.sort_index == 0 and not table.sort_reverse
