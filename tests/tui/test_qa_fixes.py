@@ -38,3 +38,19 @@ async def test_sort_keys_do_nothing_on_other_tabs(make_world):
         table = app.screen.query_one(NeuronTable)
         await pilot.press("s", "r")
         assert table.sort_index == 0 and not table.sort_reverse
+
+
+async def test_digit_keys_switch_tabs_after_pressing_a_button(make_world):
+    # After clicking e.g. "Set take", the focused button dragged its pane back: 1-6 seemed dead.
+    app = TaoApp(world=make_world("validator"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        tabs = app.screen.query_one("TabbedContent")
+        assert tabs.active == "validator"
+        app.screen.query_one("#validator-set-take").focus()
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        assert tabs.active == "charts"
+        await pilot.press("1")
+        await pilot.pause()
+        assert tabs.active == "metagraph"

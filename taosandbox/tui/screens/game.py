@@ -355,7 +355,13 @@ class GameScreen(Screen):
 
     # ---- other screens ----
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(TabbedContent)
+        pane = tabs.get_pane(tab)
+        old_pane = next((w for w in self.focused.ancestors if isinstance(w, TabPane)), None) if self.focused else None
+        if old_pane is not None and old_pane is not pane:
+            # A focused button left behind in the old pane pulls its pane back to the front.
+            self.set_focus(None)
+        tabs.active = tab
         if tab == "metagraph":  # so the arrows move the row cursor and e explains the row under it
             self.query_one(NeuronTable).focus()
 
