@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from taosandbox.actions import AddStake, Register
 from taosandbox.tui.app import TaoApp
 from taosandbox.tui.widgets.neuron_table import NeuronTable
+from tests.tui.conftest import advance
 
 
 async def test_sort_keys_work_without_tabbing_into_the_table(make_world):
@@ -54,3 +56,17 @@ async def test_digit_keys_switch_tabs_after_pressing_a_button(make_world):
         await pilot.press("1")
         await pilot.pause()
         assert tabs.active == "metagraph"
+
+
+async def test_validator_earned_says_what_is_still_pending(make_world):
+    # The header said "earned 609 τ (+16.7 τ pending payout)", the validator panel "earned 626 τ": explain it.
+    world = make_world("validator")
+    app = TaoApp(world=world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert world.apply(Register(role="validator", hotkey="me")).ok
+        assert world.apply(AddStake(hotkey="me", amount_rao=400 * 10**9)).ok
+        snapshot = await advance(pilot, 5)
+        row = next(r for r in snapshot.neurons if r.is_player)
+        assert row.accrued_rao > 0
+        text = str(app.screen.query_one("#validator-status").render())
+        assert "paid out in" in text
