@@ -70,3 +70,29 @@ async def test_validator_earned_says_what_is_still_pending(make_world):
         assert row.accrued_rao > 0
         text = str(app.screen.query_one("#validator-status").render())
         assert "paid out in" in text
+
+
+async def test_undelegating_more_than_staked_is_refused_in_tao(make_world):
+    # The engine's refusal read "not enough stake: 200900000000000 rao asked, 300000000000 rao staked".
+    world = make_world("delegator")
+    app = TaoApp(world=world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert world.apply(AddStake(hotkey="val-a", amount_rao=300 * 10**9)).ok
+        await advance(pilot, 1)
+        app.screen.query_one("#delegator-amount").input.value = "900"
+        await pilot.click("#delegator-remove")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert "you have only 300.0000 τ staked on val-a" in messages
+        assert world.events[-1].kind != "refused"  # never reached the engine
+
+
+async def test_unstaking_a_validator_with_no_stake_says_so(make_world):
+    world = make_world("validator")
+    app = TaoApp(world=world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert world.apply(Register(role="validator", hotkey="me")).ok
+        await advance(pilot, 1)
+        await pilot.click("#validator-unstake")
+        await pilot.pause()
+        assert "you have nothing staked on me" in [n.message for n in app._notifications]

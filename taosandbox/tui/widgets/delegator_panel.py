@@ -97,11 +97,12 @@ class DelegatorPanel(RolePanel):
     @on(Button.Pressed, "#delegator-remove")
     def undelegate(self) -> None:
         hotkey = self.selected_hotkey()
+        if not hotkey:
+            return
         text = self.query_one("#delegator-amount", Field).input.value
         try:
-            amount = parse_tao(text)
+            amount = self.parse_unstake(text, hotkey)  # limited by the stake, not the free balance
         except ValueError as exc:
             self.app.notify(str(exc), title="Check the amount", severity="warning")
             return
-        if hotkey:
-            self.request(RemoveStake(hotkey=hotkey, amount_rao=amount))
+        self.request(RemoveStake(hotkey=hotkey, amount_rao=amount))

@@ -124,7 +124,7 @@ class ValidatorPanel(RolePanel):
             return
         text = self.query_one("#validator-amount", Field).input.value
         try:
-            amount = parse_tao(text)  # unstaking is limited by the stake, not the free balance
+            amount = self.parse_unstake(text, hotkey)  # limited by the stake, not the free balance
         except ValueError as exc:
             self.app.notify(str(exc), title="Check the amount", severity="warning")
             return
