@@ -96,3 +96,11 @@ async def test_unstaking_a_validator_with_no_stake_says_so(make_world):
         await pilot.click("#validator-unstake")
         await pilot.pause()
         assert "you have nothing staked on me" in [n.message for n in app._notifications]
+
+
+def test_help_pages_do_not_cite_internal_documents():
+    # "the 2024 chain used (YUMA_SPEC)": a player has no idea what YUMA_SPEC is.
+    from taosandbox.help_assets import load_help_pages
+
+    for page in load_help_pages():
+        assert "YUMA_SPEC" not in page.text and "STYLE.md" not in page.text, page.slug
