@@ -104,3 +104,18 @@ def test_help_pages_do_not_cite_internal_documents():
 
     for page in load_help_pages():
         assert "YUMA_SPEC" not in page.text and "STYLE.md" not in page.text, page.slug
+
+
+async def test_header_lines_wrap_on_a_narrow_terminal(make_world):
+    # At 100 columns "~10,488,271 blocks (1,456.7 days)" and "(ctrl+p → differences for why)" were cut off.
+    app = TaoApp(world=make_world("miner"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        halving = screen.query_one("#halving-line")
+        assert "days)" in str(halving.render())
+        assert halving.size.height >= 2 and halving.region.right <= 100
+        differences = screen.query_one("#differences")
+        text = differences.render()
+        length = len(getattr(text, "plain", str(text)))
+        assert length <= differences.size.width * differences.size.height
