@@ -119,3 +119,15 @@ async def test_header_lines_wrap_on_a_narrow_terminal(make_world):
         text = differences.render()
         length = len(getattr(text, "plain", str(text)))
         assert length <= differences.size.width * differences.size.height
+
+
+async def test_title_box_fits_a_100_column_terminal():
+    # It was 100 wide exactly: with the screen's scrollbar its right border fell off the edge.
+    from taosandbox.tui.screens.title import TitleScreen
+
+    app = TaoApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        box = app.screen.query_one("#title-box")
+        assert box.region.right <= app.screen.scrollable_content_region.right
