@@ -131,3 +131,19 @@ async def test_title_box_fits_a_100_column_terminal():
         assert isinstance(app.screen, TitleScreen)
         box = app.screen.query_one("#title-box")
         assert box.region.right <= app.screen.scrollable_content_region.right
+
+
+async def test_hint_updates_the_score_line_at_once():
+    # Revealing a hint said "Hint (i): 2 left" but "hints used 0 · a pass scores 100" until the next block.
+    from taosandbox.levels.session import LevelSession
+    from taosandbox.tui.widgets.objectives import ObjectivesPanel
+    from tests.tui.test_level_ui import PanelApp, _text
+
+    session = LevelSession.start("halving-day")
+    app = PanelApp(session)
+    async with app.run_test(size=(60, 40)) as pilot:
+        app.query_one(ObjectivesPanel).focus()
+        await pilot.press("i")
+        await pilot.pause()
+        header = _text(app, "#objectives-header")
+        assert "hints used 1" in header and "a pass scores 90" in header
