@@ -147,3 +147,15 @@ async def test_hint_updates_the_score_line_at_once():
         await pilot.pause()
         header = _text(app, "#objectives-header")
         assert "hints used 1" in header and "a pass scores 90" in header
+
+
+async def test_title_shows_every_level_without_scrolling_on_a_42_row_terminal():
+    # 14 choices in a 10-row list: Halving Day, The Cabal and The Senate were hidden below the fold.
+    from textual.widgets import OptionList
+
+    app = TaoApp()
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.pause()
+        levels = app.screen.query_one("#title-levels", OptionList)
+        assert levels.option_count <= levels.scrollable_content_region.height
+        assert app.screen.query_one("#title-quit").region.bottom <= 41
