@@ -159,3 +159,17 @@ async def test_title_shows_every_level_without_scrolling_on_a_42_row_terminal():
         levels = app.screen.query_one("#title-levels", OptionList)
         assert levels.option_count <= levels.scrollable_content_region.height
         assert app.screen.query_one("#title-quit").region.bottom <= 41
+
+
+async def test_delegate_table_shows_vtrust_beside_the_level_panel():
+    # In "Choose Your Delegate" at 130 columns the VTRUST and VAL columns were scrolled out of view.
+    from taosandbox.levels import LevelSession
+
+    session = LevelSession.start("choose-a-delegate")
+    app = TaoApp(world=session.world)
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.press("enter")  # past the level's intro
+        await pilot.pause()
+        table = app.screen.query_one("#delegates")
+        assert table.region.width > 0
+        assert table.virtual_size.width <= table.scrollable_content_region.width
