@@ -173,3 +173,24 @@ async def test_delegate_table_shows_vtrust_beside_the_level_panel():
         table = app.screen.query_one("#delegates")
         assert table.region.width > 0
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_running_at_max_speed_stops_on_the_block_the_level_is_decided():
+    # At MAX the level result came up ~600 blocks after "The level ends at block 400".
+    from taosandbox.levels import LevelSession
+    from taosandbox.tui.screens.level_result import LevelResultModal
+    from tests.tui.conftest import wait_for_workers
+
+    session = LevelSession.start("buy-a-seat")  # decided at its deadline if the player does nothing
+    deadline = session.level.deadline
+    app = TaoApp(world=session.world)
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.press("enter")  # past the intro
+        game = app.screen
+        game.run_sim(limit=deadline + 2000, fast=True)
+        await wait_for_workers(app)
+        await pilot.pause()
+        await pilot.pause()
+        assert session.run.finished
+        assert session.world.block <= deadline + 1
+        assert isinstance(app.screen, LevelResultModal)

@@ -290,6 +290,9 @@ class GameScreen(Screen):
             if any(e.kind == "halving" for e in events):
                 reason = "halving"
                 break
+            if self.session is not None and self.session.run.finished:
+                reason = "level over"  # stop on the deciding block, not up to a refresh later (MAX ran on ~600)
+                break
             if limit is not None and steps >= limit:
                 reason = "done"
                 break
