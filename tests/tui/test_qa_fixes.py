@@ -194,3 +194,11 @@ async def test_running_at_max_speed_stops_on_the_block_the_level_is_decided():
         assert session.run.finished
         assert session.world.block <= deadline + 1
         assert isinstance(app.screen, LevelResultModal)
+
+
+def test_senate_objective_says_the_take_limit_as_a_percentage():
+    # "Get max_take at most 6553" means nothing to a player who has not met u16 fractions.
+    from taosandbox.levels import load_level
+
+    (objective,) = load_level("the-senate").objectives.children
+    assert "10%" in objective.description
