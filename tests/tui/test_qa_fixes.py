@@ -202,3 +202,14 @@ def test_senate_objective_says_the_take_limit_as_a_percentage():
 
     (objective,) = load_level("the-senate").objectives.children
     assert "10%" in objective.description
+
+
+async def test_empty_proposal_field_does_not_look_filled_in(make_world):
+    # The placeholder was a bare "max_take=6553, default_take=6553": it read as a prefilled value, and
+    # Propose then said "write at least one name=value".
+    app = TaoApp(world=make_world("validator"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        field = app.screen.query_one("#gov-changes")
+        assert field.value == ""
+        assert field.placeholder.startswith("name=value") and "e.g." in field.placeholder
