@@ -213,3 +213,22 @@ async def test_empty_proposal_field_does_not_look_filled_in(make_world):
         field = app.screen.query_one("#gov-changes")
         assert field.value == ""
         assert field.placeholder.startswith("name=value") and "e.g." in field.placeholder
+
+
+async def test_a_proposal_shows_up_at_once_while_paused():
+    # Propose said "done" but the panel kept "No proposals yet." until time moved.
+    from taosandbox.levels import LevelSession
+
+    session = LevelSession.start("the-senate")
+    app = TaoApp(world=session.world)
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.press("enter")  # past the intro
+        await pilot.press("6")
+        block = session.world.block
+        app.screen.query_one("#gov-changes").value = "max_take=6553, default_take=6553"
+        await pilot.click("#gov-propose-button")
+        await pilot.pause()
+        await pilot.pause()
+        assert session.world.block == block
+        text = " ".join(str(w.render()) for w in app.screen.query("GovernancePanel Static"))
+        assert "No proposals yet" not in text

@@ -143,6 +143,8 @@ class GameScreen(Screen):
         from types import SimpleNamespace
 
         ok, reason = self.sim.apply(action)
+        # show the result now (a new proposal, a vote, an answer), even while time is paused
+        self.post_message(WorldUpdated(self.sim.snapshot()))
         return SimpleNamespace(ok=ok, reason=reason)
 
     def _governance_panel(self):
