@@ -232,3 +232,25 @@ async def test_a_proposal_shows_up_at_once_while_paused():
         assert session.world.block == block
         text = " ".join(str(w.render()) for w in app.screen.query("GovernancePanel Static"))
         assert "No proposals yet" not in text
+
+
+async def test_open_replay_lists_the_kind_of_each_save(tmp_path):
+    # "[autosave]" was read as markup and vanished; "1 actions" read badly.
+    from pathlib import Path
+
+    from textual.app import App
+    from textual.content import Content
+    from textual.widgets import OptionList
+
+    from taosandbox.sessions.store import SaveInfo
+    from taosandbox.tui.screens.open_replay import OpenReplayModal
+
+    save = SaveInfo(name="20261124-170050-halving-day", path=Path(tmp_path / "x.jsonl"), kind="autosave",
+                    modified=0.0, block=604, actions=1, what="halving-day", problem=None)
+    app = App()
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.push_screen(OpenReplayModal([save]))
+        await pilot.pause()
+        option = app.screen.query_one(OptionList).get_option_at_index(0)
+        shown = Content.from_markup(option.prompt).plain if isinstance(option.prompt, str) else option.prompt.plain
+        assert "(autosave)" in shown and "1 action," in shown
