@@ -254,3 +254,22 @@ async def test_open_replay_lists_the_kind_of_each_save(tmp_path):
         option = app.screen.query_one(OptionList).get_option_at_index(0)
         shown = Content.from_markup(option.prompt).plain if isinstance(option.prompt, str) else option.prompt.plain
         assert "(autosave)" in shown and "1 action," in shown
+
+
+async def test_deregister_needs_a_second_press(make_world):
+    # One stray click on the red button gave up the UID and its burn, with no warning.
+    from tests.tui.conftest import settle
+
+    world = make_world("miner")
+    app = TaoApp(world=world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert world.apply(Register(role="miner", hotkey="me")).ok
+        await advance(pilot, 1)
+        await pilot.click("#miner-deregister")
+        await settle(pilot)
+        assert world.snapshot().player.uids  # still registered
+        assert any("Press Deregister again" in n.message for n in app._notifications)
+        await pilot.pause(0.3)  # a Button ignores presses during its 0.2 s "active" flash
+        await pilot.click("#miner-deregister")
+        await settle(pilot)
+        assert not world.snapshot().player.uids, [e.text for e in world.events[-3:]]
