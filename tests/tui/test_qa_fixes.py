@@ -273,3 +273,19 @@ async def test_deregister_needs_a_second_press(make_world):
         await pilot.click("#miner-deregister")
         await settle(pilot)
         assert not world.snapshot().player.uids, [e.text for e in world.events[-3:]]
+
+
+async def test_explain_from_the_miner_tab_explains_your_own_miner(make_world):
+    # On the miner tab "e" said "Select a neuron in the metagraph first" (or explained an unseen row).
+    from taosandbox.tui.screens.explain import ExplainScreen
+
+    world = make_world("miner")
+    app = TaoApp(world=world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert world.apply(Register(role="miner", hotkey="me")).ok
+        await advance(pilot, 2)
+        mine = world.snapshot().player.uids[0]
+        await pilot.press("2", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplainScreen)
+        assert app.screen.uid == mine

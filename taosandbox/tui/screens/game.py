@@ -402,8 +402,11 @@ class GameScreen(Screen):
     def action_explain(self) -> None:
         """Hook: open the explain-epoch screen for the selected neuron (``screens/explain.py``)."""
         uid = self.query_one(NeuronTable).cursor_uid
+        own = self.snapshot.player.uids if self.snapshot is not None else ()
+        if own and self.query_one(TabbedContent).active != "metagraph":
+            uid = own[0]  # from a role tab, e explains your own neuron, not a row you cannot see
         if uid is None or self.snapshot is None:
-            self.app.notify("Select a neuron in the metagraph first.", severity="warning")
+            self.app.notify("Select a neuron in the metagraph (1) first, or register one.", severity="warning")
             return
         try:
             from taosandbox.tui.screens.explain import ExplainScreen  # type: ignore[import-not-found]
