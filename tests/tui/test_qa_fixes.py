@@ -289,3 +289,18 @@ async def test_explain_from_the_miner_tab_explains_your_own_miner(make_world):
         await pilot.pause()
         assert isinstance(app.screen, ExplainScreen)
         assert app.screen.uid == mine
+
+
+async def test_charts_never_show_negative_earnings_axis(make_world):
+    # After one block every earnings value is 0 and plotext drew a -1.00 .. 1.00 axis: "negative earnings?"
+    from textual_plotext import PlotextPlot
+
+    app = TaoApp(world=make_world("miner"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await advance(pilot, 1)
+        for plot_id in ("#chart-earnings", "#chart-incentive"):
+            plot = app.screen.query_one(plot_id, PlotextPlot)
+            plot.plt.plotsize(80, 12)
+            canvas = plot.plt.build()
+            assert "-1.00" not in canvas and "-0." not in canvas, plot_id
