@@ -83,6 +83,10 @@ class GameScreen(Screen):
         Binding("i", "level_hint", "Hint", show=False),
         Binding("a", "level_answer", "Answer", show=False),
         Binding("escape", "leave_field", "Leave field", show=False),
+        # The legend under the metagraph promises s/S/r: they must work without first tabbing into the table.
+        Binding("s", "sort_table(1)", "Sort", show=False),
+        Binding("S", "sort_table(-1)", "Sort back", show=False),
+        Binding("r", "reverse_table", "Reverse", show=False),
     ]
 
     def __init__(self, sim: SimController, *, role: str | None = None) -> None:
@@ -139,6 +143,8 @@ class GameScreen(Screen):
         from types import SimpleNamespace
 
         ok, reason = self.sim.apply(action)
+        # show the result now (a new proposal, a vote, an answer), even while time is paused
+        self.post_message(WorldUpdated(self.sim.snapshot()))
         return SimpleNamespace(ok=ok, reason=reason)
 
     def _governance_panel(self):
@@ -286,6 +292,9 @@ class GameScreen(Screen):
             if any(e.kind == "halving" for e in events):
                 reason = "halving"
                 break
+            if self.session is not None and self.session.run.finished:
+                reason = "level over"  # stop on the deciding block, not up to a refresh later (MAX ran on ~600)
+                break
             if limit is not None and steps >= limit:
                 reason = "done"
                 break
@@ -351,7 +360,30 @@ class GameScreen(Screen):
 
     # ---- other screens ----
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(TabbedContent)
+        pane = tabs.get_pane(tab)
+        old_pane = next((w for w in self.focused.ancestors if isinstance(w, TabPane)), None) if self.focused else None
+        if old_pane is not None and old_pane is not pane:
+            # A focused button left behind in the old pane pulls its pane back to the front.
+            self.set_focus(None)
+        tabs.active = tab
+        if tab == "metagraph":  # so the arrows move the row cursor and e explains the row under it
+            self.query_one(NeuronTable).focus()
+
+    def _metagraph_table(self) -> NeuronTable | None:
+        if self.query_one(TabbedContent).active != "metagraph":
+            return None
+        table = self.query_one(NeuronTable)
+        table.focus()
+        return table
+
+    def action_sort_table(self, delta: int) -> None:
+        if (table := self._metagraph_table()) is not None:
+            table.action_sort(delta)
+
+    def action_reverse_table(self) -> None:
+        if (table := self._metagraph_table()) is not None:
+            table.action_reverse()
 
     def action_leave_field(self) -> None:
         """Escape in a form field gives the keys back to the game (space, n, +/-, i...)."""
@@ -370,8 +402,11 @@ class GameScreen(Screen):
     def action_explain(self) -> None:
         """Hook: open the explain-epoch screen for the selected neuron (``screens/explain.py``)."""
         uid = self.query_one(NeuronTable).cursor_uid
+        own = self.snapshot.player.uids if self.snapshot is not None else ()
+        if own and self.query_one(TabbedContent).active != "metagraph":
+            uid = own[0]  # from a role tab, e explains your own neuron, not a row you cannot see
         if uid is None or self.snapshot is None:
-            self.app.notify("Select a neuron in the metagraph first.", severity="warning")
+            self.app.notify("Select a neuron in the metagraph (1) first, or register one.", severity="warning")
             return
         try:
             from taosandbox.tui.screens.explain import ExplainScreen  # type: ignore[import-not-found]

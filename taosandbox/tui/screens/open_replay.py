@@ -18,7 +18,9 @@ from textual.widgets.option_list import Option
 def save_label(save: Any) -> str:
     """One line per save: name, what was played, how far, when; the problem if it is damaged."""
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(save.modified))
-    line = f"{save.name}  [{save.kind}]  {save.what}, block {save.block:,}, {save.actions} actions, {when}"
+    actions = f"{save.actions} action{'' if save.actions == 1 else 's'}"
+    # (kind), not [kind]: the option list reads square brackets as markup and swallowed "[autosave]"
+    line = f"{save.name}  ({save.kind})  {save.what}, block {save.block:,}, {actions}, {when}"
     return f"{line}  ⚠ {save.problem}" if save.problem else line
 
 

@@ -53,7 +53,8 @@ class ChainPanel(Vertical):
         background: $boost;
         padding: 0 1;
         & #time-line { height: 1; }
-        & #halving-row { height: 1; }
+        & #halving-row { height: auto; }  /* wraps on a narrow terminal rather than cutting the days off */
+        & #halving-line { width: 1fr; }
         & #halving-bar { width: 24; margin-right: 1; }
         & #halving-bar Bar { width: 22; }
         & #halving-bar #percentage { display: none; }

@@ -32,6 +32,18 @@ def _clean(x: np.ndarray, y: np.ndarray) -> tuple[list[float], list[float]]:
     return x[keep].tolist(), y[keep].tolist()
 
 
+def _floor_at_zero(plt, values: list[float]) -> None:
+    """Earnings and incentive are never negative: keep plotext from centring a flat 0 line on -1..1."""
+    top = max((v for v in values if np.isfinite(v)), default=0.0)
+    plt.ylim(0, top * 1.05 if top > 0 else 1)
+
+
+def _blocks_axis(plt, blocks: np.ndarray) -> None:
+    """With a single block plotext centres it on -1..1: show block b..b+1 instead (no negative blocks)."""
+    first, last = float(blocks[0]), float(blocks[-1])
+    plt.xlim(first, last if last > first else first + 1)
+
+
 def _tao_label(tao: float) -> str:
     if tao >= 1e6:
         return f"{tao / 1e6:,.3f}M τ"
@@ -82,13 +94,17 @@ class ChartsPanel(Widget):
         self._draw_earnings(blocks, history)
         self._draw_incentive(blocks, history)
         self._draw_issuance(blocks, history)
+        for plot in self.query(PlotextPlot):  # after drawing: clear_data resets the limits
+            _blocks_axis(plot.plt, blocks)
 
     def _draw_earnings(self, blocks: np.ndarray, history: History) -> None:
         plot = self.query_one("#chart-earnings", PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         earned = np.asarray(history.earned_tao)
-        plt.plot(*_clean(blocks, earned), marker="braille")
+        x, y = _clean(blocks, earned)
+        plt.plot(x, y, marker="braille")
+        _floor_at_zero(plt, y)
         plt.title(f"Your earnings: {_tao_label(float(earned[-1]))}")
         plt.xlabel("block")
         plot.refresh()
@@ -98,10 +114,13 @@ class ChartsPanel(Widget):
         plt = plot.plt
         plt.clear_data()
         top = history.top_miners(TOP_MINERS)
+        values: list[float] = []
         for uid in top:
             x, y = _clean(blocks, np.asarray(history.incentive(uid)))
             if x:
                 plt.plot(x, y, marker="braille", label=f"uid {uid}")
+                values += y
+        _floor_at_zero(plt, values)
         plt.title("Top miners' incentive" if top else "Top miners' incentive (no miners yet)")
         plt.xlabel("block")
         plot.refresh()

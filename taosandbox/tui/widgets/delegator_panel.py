@@ -15,12 +15,13 @@ from taosandbox.tui.format import fee_note, short_hotkey, tao
 from taosandbox.tui.widgets.forms import Field, parse_tao
 from taosandbox.tui.widgets.role_base import RolePanel
 
-DELEGATE_COLUMNS = (("UID", 4), ("HOTKEY", 16), ("TAKE", 6), ("TOTAL STAKE τ", 14), ("NOMS", 5),
-                    ("YOUR STAKE τ", 13), ("τ/τ/DAY", 9), ("VTRUST", 6), ("VAL", 3))
+# Narrow enough (78 cells with padding) that VTRUST and VAL stay in view beside a level's objectives panel.
+DELEGATE_COLUMNS = (("UID", 3), ("HOTKEY", 12), ("TAKE", 5), ("STAKE τ", 10), ("NOMS", 4),
+                    ("YOURS τ", 9), ("τ/τ/DAY", 8), ("VTRUST", 6), ("VAL", 3))
 
 
 def delegate_cells(d: Any) -> tuple[str, ...]:
-    return (str(d.uid), short_hotkey(d.hotkey, 16), f"{d.take / U16_MAX:.1%}",
+    return (str(d.uid), short_hotkey(d.hotkey, 12), f"{d.take / U16_MAX:.1%}",
             f"{d.total_stake_rao / RAO_PER_TAO:,.2f}", str(d.nominators),
             f"{d.player_stake_rao / RAO_PER_TAO:,.2f}", f"{d.return_per_tao_day:.6f}",
             f"{d.validator_trust:.3f}", "*" if d.validator_permit else "")
@@ -97,11 +98,12 @@ class DelegatorPanel(RolePanel):
     @on(Button.Pressed, "#delegator-remove")
     def undelegate(self) -> None:
         hotkey = self.selected_hotkey()
+        if not hotkey:
+            return
         text = self.query_one("#delegator-amount", Field).input.value
         try:
-            amount = parse_tao(text)
+            amount = self.parse_unstake(text, hotkey)  # limited by the stake, not the free balance
         except ValueError as exc:
             self.app.notify(str(exc), title="Check the amount", severity="warning")
             return
-        if hotkey:
-            self.request(RemoveStake(hotkey=hotkey, amount_rao=amount))
+        self.request(RemoveStake(hotkey=hotkey, amount_rao=amount))

@@ -113,7 +113,7 @@ class GovernancePanel(VerticalScroll):
             yield Button("Vote aye", id="gov-aye", variant="success")
             yield Button("Vote nay", id="gov-nay", variant="error")
         with Horizontal(id="gov-propose", classes="gov-row -hidden"):
-            yield Input(placeholder="max_take=6553, default_take=6553", id="gov-changes")
+            yield Input(placeholder="name=value, …  e.g. max_take=6553, default_take=6553", id="gov-changes")
             yield Button("Propose", id="gov-propose-button", variant="primary")
         yield Static("", id="gov-result")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual import on
@@ -14,6 +15,8 @@ from taosandbox.tui.format import fee_rao, tao
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_params
 from taosandbox.tui.widgets.neuron_table import lowest_pruning_gap
 from taosandbox.tui.widgets.role_base import RolePanel
+
+CONFIRM_SECONDS = 5
 
 
 def model_kinds() -> dict[str, Any]:
@@ -166,8 +169,20 @@ class MinerPanel(RolePanel):
         if hotkey:
             self.request(Retrain(hotkey=hotkey))
 
+    _deregister_armed_at: float | None = None
+    """When Deregister was first pressed: giving up a UID loses its burn, so it takes a second press."""
+
     @on(Button.Pressed, "#miner-deregister")
     def deregister(self) -> None:
         hotkey = self._hotkey()
-        if hotkey:
-            self.request(Deregister(hotkey=hotkey))
+        if not hotkey:
+            return
+        now = time.monotonic()
+        if self._deregister_armed_at is None or now - self._deregister_armed_at > CONFIRM_SECONDS:
+            self._deregister_armed_at = now
+            self.app.notify(f"Press Deregister again within {CONFIRM_SECONDS} s to give up {hotkey}'s UID. "
+                            "The registration burn is not refunded.", title="Give up your UID?",
+                            severity="warning", timeout=CONFIRM_SECONDS)
+            return
+        self._deregister_armed_at = None
+        self.request(Deregister(hotkey=hotkey))

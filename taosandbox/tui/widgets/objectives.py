@@ -173,6 +173,8 @@ class ObjectivesPanel(VerticalScroll):
         if text is None:
             return
         self.hints.append(text)
+        # the header's "hints used · a pass scores" must drop now, not at the next block
+        self.progress = {**self.progress, "hints_shown": max(len(self.hints), int(self.progress.get("hints_shown", 0)))}
         self._refresh()
 
     @on(Button.Pressed, "#objectives-hint")

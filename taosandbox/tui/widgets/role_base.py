@@ -8,7 +8,9 @@ from textual import on
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input
 
+from taosandbox.tui.format import tao
 from taosandbox.tui.messages import RequestAction
+from taosandbox.tui.widgets.forms import parse_tao
 
 
 class RolePanel(VerticalScroll):
@@ -61,3 +63,15 @@ class RolePanel(VerticalScroll):
 
     def free_rao(self) -> int | None:
         return None if self.snapshot is None else self.snapshot.player.free_rao
+
+    def parse_unstake(self, text: str, hotkey: str) -> int:
+        """An amount to unstake from ``hotkey``: refused here, in TAO, if it is more than the player has there
+        (the engine's own refusal speaks in rao)."""
+        amount = parse_tao(text)
+        if self.snapshot is None:
+            return amount
+        staked = sum(s.amount_rao for s in self.snapshot.player.stakes if s.hotkey == hotkey)
+        if amount > staked:
+            raise ValueError(f"you have only {tao(staked)} staked on {hotkey}" if staked
+                             else f"you have nothing staked on {hotkey}")
+        return amount

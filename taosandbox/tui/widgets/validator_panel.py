@@ -43,7 +43,9 @@ def validator_status(snapshot: Any, rows: list) -> str:
         lines.append(
             f"[b]UID {r.uid}[/] {r.hotkey}: stake [b]{tao(r.stake_rao)}[/]  permit {permit}  "
             f"vtrust [b]{r.validator_trust:.4f}[/]  dividends [b]{r.dividends:.4f}[/]  "
-            f"updated {r.updated} blocks ago  take {r.take / U16_MAX:.1%}  earned {tao(r.emission_total_rao)}")
+            f"updated {r.updated} blocks ago  take {r.take / U16_MAX:.1%}  earned {tao(r.emission_total_rao)}"
+            # as the miner panel: "earned" includes what waits for the next drain, say so
+            + (f" ({tao(r.accrued_rao)} paid out in {r.blocks_to_drain} blocks)" if r.accrued_rao else ""))
         lines.append("   " + bonds_text(snapshot, r.uid))
     lines.append(f"Free balance: [b]{tao(p.free_rao)}[/]." + fee_note(snapshot))
     return "\n".join(lines)
@@ -122,7 +124,7 @@ class ValidatorPanel(RolePanel):
             return
         text = self.query_one("#validator-amount", Field).input.value
         try:
-            amount = parse_tao(text)  # unstaking is limited by the stake, not the free balance
+            amount = self.parse_unstake(text, hotkey)  # limited by the stake, not the free balance
         except ValueError as exc:
             self.app.notify(str(exc), title="Check the amount", severity="warning")
             return
