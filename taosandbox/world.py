@@ -21,7 +21,7 @@ from taosandbox.chain.errors import ChainError
 from taosandbox.chain.governance import Governance
 from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, tao
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao
 from taosandbox.chain.yuma import _topk_permits
 from taosandbox.events import Event
 from taosandbox.governance_actions import Propose, Vote
@@ -410,7 +410,7 @@ class World:
                              budget=action.budget)
         if not action.hotkey:
             self._player_hotkeys += 1
-        return f"You registered {hotkey} at uid {uid} for {burn / 1e9:.4f} τ"
+        return f"You registered {hotkey} at uid {uid} for {format_tao(burn)}"
 
     def _do_deregister(self, action: Deregister) -> str:
         agent = self._player_agent(action.hotkey)
@@ -451,11 +451,11 @@ class World:
 
     def _do_add_stake(self, action: AddStake) -> str:
         self.subnet.add_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
-        return f"Staked {action.amount_rao / 1e9:.4f} τ on {action.hotkey}"
+        return f"Staked {format_tao(action.amount_rao)} on {action.hotkey}"
 
     def _do_remove_stake(self, action: RemoveStake) -> str:
         self.subnet.remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
-        return f"Unstaked {action.amount_rao / 1e9:.4f} τ from {action.hotkey}"
+        return f"Unstaked {format_tao(action.amount_rao)} from {action.hotkey}"
 
     def _do_answer(self, action: Answer) -> str:
         # The level that asked checks the answer (it sees this action); the chain is not involved.

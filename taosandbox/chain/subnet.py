@@ -142,7 +142,7 @@ class Subnet:
                       "block_emission_rao": new_rate, "index": after if after is not None else -1}
             self.halvings.append(record)
             self._emit("halving",
-                       f"HALVING: total issuance reached {format_tao(ledger.total_issuance, 0)}; "
+                       f"HALVING: total issuance reached {format_tao(ledger.total_issuance, 2)}; "
                        f"block emission {format_tao(rate)} → {format_tao(new_rate)}",
                        before_rao=rate, after_rao=new_rate,
                        total_issuance_rao=ledger.total_issuance, index=record["index"])
