@@ -304,3 +304,16 @@ async def test_charts_never_show_negative_earnings_axis(make_world):
             plot.plt.plotsize(80, 12)
             canvas = plot.plt.build()
             assert "-1.00" not in canvas and "-0." not in canvas, plot_id
+
+
+async def test_hint_and_answer_keys_say_why_they_do_nothing_outside_a_level(make_world):
+    from taosandbox.tui.app import TaoApp
+
+    app = TaoApp(world=make_world("miner"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.press("a")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert any("Hints come with levels" in m for m in shown)
+        assert any("no question to answer" in m for m in shown)

@@ -391,13 +391,17 @@ class GameScreen(Screen):
 
     def action_level_hint(self) -> None:
         """In a level: reveal the next hint (it costs score points; the panel says how many)."""
-        if self.session is not None:
-            self.query_one("#objectives").action_hint()  # type: ignore[attr-defined]
+        if self.session is None:
+            self.app.notify("Hints come with levels: pick one on the title screen.", timeout=4)
+            return
+        self.query_one("#objectives").action_hint()  # type: ignore[attr-defined]
 
     def action_level_answer(self) -> None:
         """In a level with a question: put the cursor in the first answer field."""
-        if self.session is not None and self.session.level.questions:
-            self.query_one("#answer-0").focus()
+        if self.session is None or not self.session.level.questions:
+            self.app.notify("There is no question to answer here.", timeout=4)
+            return
+        self.query_one("#answer-0").focus()
 
     def action_explain(self) -> None:
         """Hook: open the explain-epoch screen for the selected neuron (``screens/explain.py``)."""
