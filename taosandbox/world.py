@@ -22,7 +22,7 @@ from taosandbox.chain.governance import Governance
 from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao
-from taosandbox.chain.yuma import _topk_permits
+from taosandbox.chain.yuma import topk_permits
 from taosandbox.events import Event
 from taosandbox.governance_actions import Propose, Vote
 from taosandbox.scenario import NeuronSpec, Problem, Scenario, ScenarioError
@@ -132,7 +132,7 @@ class World:
         # The subnet has been running: permits as the last epoch would have left them (§4.3).
         n = sub.n
         if n:
-            sub.metagraph.validator_permit[:n] = _topk_permits(
+            sub.metagraph.validator_permit[:n] = topk_permits(
                 sub.stake_vector(), sc.hyperparameters.max_allowed_validators,
                 nonzero_only=sc.hyperparameters.mechanism == "yuma3_2026")
         self.events.append(Event(0, "action", f"World {sc.name!r} created with seed {self.seed}",

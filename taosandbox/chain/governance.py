@@ -34,7 +34,7 @@ from taosandbox.chain.fees import cannot_pay
 from taosandbox.chain.hyperparams import Hyperparameters
 from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import tao
-from taosandbox.chain.yuma import EpochInputs, _topk_permits, run_epoch
+from taosandbox.chain.yuma import EpochInputs, topk_permits, run_epoch
 from taosandbox.events import Event
 from taosandbox.scenario import GovernanceConfig, proposal_problems
 
@@ -295,7 +295,7 @@ class Governance:
         stake = sub.stake_vector()
         inputs = EpochInputs(
             current_block=sub.block, stake=stake,
-            validator_permit=_topk_permits(stake, hp.max_allowed_validators,
+            validator_permit=topk_permits(stake, hp.max_allowed_validators,
                                            nonzero_only=hp.mechanism == "yuma3_2026"),
             weights=mg.weights[:n, :n].copy(), bonds=mg.bonds[:n, :n].copy(),
             last_update=mg.last_update[:n].copy(), block_at_registration=mg.registered_block[:n].copy(),

@@ -324,7 +324,7 @@ def _col_max_upscale(m: np.ndarray) -> np.ndarray:
     return m / np.where(mx > 0, mx, 1.0)
 
 
-def _topk_permits(s: np.ndarray, k: int, nonzero_only: bool) -> np.ndarray:
+def topk_permits(s: np.ndarray, k: int, nonzero_only: bool) -> np.ndarray:
     """§4.3 / §11: top-k by stake; ascending stable sort (ties: lower uid sorts first) and deny the
     first n - k. 2024: if n <= k everyone (zero stake included). Yuma 3: only non-zero stake."""
     n = len(s)
@@ -449,7 +449,7 @@ def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
     s = _normalize(sigma)
 
     # §4.3 new permits (stored for the next epoch; this one masks with the old P).
-    new_permit = _topk_permits(s, hp.max_allowed_validators, nonzero_only=yuma3)
+    new_permit = topk_permits(s, hp.max_allowed_validators, nonzero_only=yuma3)
     if yuma3 and x.owner_uid is not None:
         new_permit[x.owner_uid] = True  # §11: the subnet owner's uid always has a permit
 

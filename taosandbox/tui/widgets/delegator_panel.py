@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
-from taosandbox.actions import AddStake, RemoveStake
+from taosandbox.actions import AddStake
 from taosandbox.chain.units import RAO_PER_TAO, U16_MAX
 from taosandbox.tui.format import fee_note, short_hotkey, tao
 from taosandbox.tui.widgets.forms import Field, parse_tao
@@ -100,10 +100,4 @@ class DelegatorPanel(RolePanel):
         hotkey = self.selected_hotkey()
         if not hotkey:
             return
-        text = self.query_one("#delegator-amount", Field).input.value
-        try:
-            amount = self.parse_unstake(text, hotkey)  # limited by the stake, not the free balance
-        except ValueError as exc:
-            self.app.notify(str(exc), title="Check the amount", severity="warning")
-            return
-        self.request(RemoveStake(hotkey=hotkey, amount_rao=amount))
+        self.request_unstake(hotkey, "delegator-amount")

@@ -8,9 +8,10 @@ from textual import on
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input
 
+from taosandbox.actions import RemoveStake
 from taosandbox.tui.format import tao
 from taosandbox.tui.messages import RequestAction
-from taosandbox.tui.widgets.forms import parse_tao
+from taosandbox.tui.widgets.forms import Field, parse_tao
 
 
 class RolePanel(VerticalScroll):
@@ -63,6 +64,16 @@ class RolePanel(VerticalScroll):
 
     def free_rao(self) -> int | None:
         return None if self.snapshot is None else self.snapshot.player.free_rao
+
+    def request_unstake(self, hotkey: str, field_id: str) -> None:
+        """Unstake the amount typed in field ``field_id`` from ``hotkey``, or say what is wrong with it."""
+        text = self.query_one(f"#{field_id}", Field).input.value
+        try:
+            amount = self.parse_unstake(text, hotkey)  # limited by the stake, not the free balance
+        except ValueError as exc:
+            self.app.notify(str(exc), title="Check the amount", severity="warning")
+            return
+        self.request(RemoveStake(hotkey=hotkey, amount_rao=amount))
 
     def parse_unstake(self, text: str, hotkey: str) -> int:
         """An amount to unstake from ``hotkey``: refused here, in TAO, if it is more than the player has there

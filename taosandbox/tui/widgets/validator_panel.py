@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static, Switch
 
-from taosandbox.actions import AddStake, Register, RemoveStake, SetScoring, SetTake, SetWeights
+from taosandbox.actions import AddStake, Register, SetScoring, SetTake, SetWeights
 from taosandbox.chain.units import U16_MAX
 from taosandbox.tui.format import fee_note, tao
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_tao, parse_weights
@@ -122,13 +122,7 @@ class ValidatorPanel(RolePanel):
         hotkey = self._hotkey()
         if not hotkey:
             return
-        text = self.query_one("#validator-amount", Field).input.value
-        try:
-            amount = self.parse_unstake(text, hotkey)  # limited by the stake, not the free balance
-        except ValueError as exc:
-            self.app.notify(str(exc), title="Check the amount", severity="warning")
-            return
-        self.request(RemoveStake(hotkey=hotkey, amount_rao=amount))
+        self.request_unstake(hotkey, "validator-amount")
 
     @on(Button.Pressed, "#validator-scoring")
     def scoring(self) -> None:
