@@ -11,6 +11,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from taosandbox.chain.emission import block_emission
 from taosandbox.files import atomic_write
 from taosandbox.world import World
 
@@ -28,8 +29,6 @@ class Recorder:
     def __call__(self, world: World, _events: list) -> None:
         sub = world.subnet
         ledger, mg, n = sub.ledger, sub.metagraph, sub.n
-        from taosandbox.chain.emission import block_emission
-
         self.chain.append((sub.block, ledger.total_issuance, block_emission(ledger.total_issuance),
                            ledger.pending_emission + ledger.accrued, ledger.recycled, sub.burn))
         self.blocks.append(sub.block)
