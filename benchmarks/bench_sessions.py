@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from taosandbox.actions import AddStake, Register, RemoveStake, Retrain, SetModel
+from taosandbox.world.actions import AddStake, Register, RemoveStake, Retrain, SetModel
 from taosandbox.sessions import Replay, SessionRecorder, verify
 from taosandbox.world import World
 

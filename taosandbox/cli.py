@@ -87,7 +87,7 @@ def parse_sets(items: list[str]) -> dict[str, object]:
 
 def load_scenario(level: str | None, sets: list[str]):
     """The scenario of a level (or the free sandbox) with ``--set`` overrides applied."""
-    from taosandbox.scenario import DEFAULT_SANDBOX, Scenario, ScenarioError
+    from taosandbox.world.scenario import DEFAULT_SANDBOX, Scenario, ScenarioError
 
     if level:
         from taosandbox.levels import LevelError, load_level
@@ -113,7 +113,7 @@ def _run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"taosandbox run: {exc}", file=sys.stderr)
         return 2
-    from taosandbox.headless import run
+    from taosandbox.world.headless import run
     from taosandbox.world import World
 
     try:
@@ -123,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     recorder = None
     if args.record:
-        from taosandbox.scenario import DEFAULT_SANDBOX
+        from taosandbox.world.scenario import DEFAULT_SANDBOX
         from taosandbox.sessions import SessionRecorder
 
         # Written every 1000 blocks as it goes (atomically), and at the end.

@@ -23,20 +23,72 @@ transactions; the non-player transactions made here (scheduled proposals, senato
 
 from __future__ import annotations
 
+import difflib
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 
 from taosandbox.chain.errors import ChainError
 from taosandbox.chain.fees import cannot_pay
-from taosandbox.chain.hyperparams import Hyperparameters
+from taosandbox.chain.hyperparams import Hyperparameters, validate
 from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import tao
 from taosandbox.chain.yuma import EpochInputs, topk_permits, run_epoch
-from taosandbox.events import Event
-from taosandbox.scenario import GovernanceConfig, proposal_problems
+from taosandbox.chain.events import Event
+
+POLICIES = ("self_interest", "always_yes", "always_no")
+"""How a non-player senator votes (taosandbox/chain/governance.py, docs/governance.md)."""
+
+
+@dataclass(frozen=True)
+class GovernanceConfig:
+    """The 2024 council: a triumvirate proposes, a senate of top delegates votes (docs/governance.md)."""
+
+    enabled: bool = True
+    triumvirate: tuple[str, ...] = ("triumvirate-1", "triumvirate-2", "triumvirate-3")
+    """Coldkeys that may propose (the chain had 3 Opentensor Foundation members)."""
+    triumvirate_balance_tao: float = 1.0
+    """Free TAO each non-player triumvirate coldkey starts with (to pay proposal fees)."""
+    player_in_triumvirate: bool = False
+    """The player's coldkey takes the last triumvirate seat and may propose."""
+    senate_size: int = 12
+    """At most this many senators: the delegate hotkeys with the most stake."""
+    senate_required_share: float = 0.01
+    """A senator needs at least this share of all stake (code: 1%; docs said 2%)."""
+    voting_period: int = 360
+    """Blocks a proposal stays open for votes (the chain: 12 hours = 3600 blocks)."""
+    enactment_delay: int = 50
+    """Blocks between passing and taking effect."""
+    max_open_proposals: int = 10
+    default_policy: str = "self_interest"
+    """How non-player senators vote: one of POLICIES."""
+    policies: dict = field(default_factory=dict)
+    """hotkey -> policy, overriding default_policy for that senator."""
+    schedule: tuple[dict, ...] = ()
+    """Proposals the non-player triumvirate makes: {block, changes: {name: value}, title}."""
+
+
+
+def proposal_problems(changes: dict[str, Any], hp: Hyperparameters) -> list[str]:
+    """What is wrong with changing ``hp`` by ``changes`` ('name: why' lines; [] when it is valid).
+
+    Checks names, types and RANGES / rule violations (``validate``); the subnet checks the rest."""
+    names = [f.name for f in fields(Hyperparameters)]
+    unknown = [f"{k}: not a hyperparameter{_did_you_mean(str(k), names)}" for k in changes if k not in names]
+    if unknown:
+        return unknown
+    probe = object.__new__(Hyperparameters)
+    for f in fields(Hyperparameters):
+        object.__setattr__(probe, f.name, changes.get(f.name, getattr(hp, f.name)))
+    return validate(probe)
+
+
+def _did_you_mean(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
 
 STATUSES = ("open", "passed", "rejected", "enacted")
 """open: taking votes; passed: waiting for its enactment block; rejected and enacted are final."""

@@ -16,7 +16,7 @@ from taosandbox.chain.metagraph import Metagraph
 from taosandbox.chain.units import format_tao
 from taosandbox.chain.weights import check_weights
 from taosandbox.chain.yuma import EpochInputs, EpochResult, run_epoch
-from taosandbox.events import Event
+from taosandbox.chain.events import Event
 
 
 class Subnet:

@@ -3,7 +3,7 @@
 No Textual here; the game's level screens use this API.
 """
 
-from taosandbox.actions import Answer
+from taosandbox.world.actions import Answer
 from taosandbox.levels.constraints import Constraints
 from taosandbox.levels.errors import LevelError, LevelProblem
 from taosandbox.levels.level import Level, LevelInfo, SolutionStep, find_level, list_levels, load_level, parse_level

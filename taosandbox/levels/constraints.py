@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from taosandbox.actions import ACTION_TYPES, Action, AddStake, Register
+from taosandbox.world.actions import ACTION_TYPES, Action, AddStake, Register
 from taosandbox.chain.units import RAO_PER_TAO, format_tao
 from taosandbox.levels.reader import Param, Reader
-from taosandbox.snapshot import Snapshot
+from taosandbox.world.snapshot import Snapshot
 
 _PLAYER_ACTIONS = tuple(k for k in ACTION_TYPES if k != "answer")
 

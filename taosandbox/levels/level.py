@@ -8,16 +8,16 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from taosandbox.actions import ACTION_TYPES, Action, action_from_dict
+from taosandbox.world.actions import ACTION_TYPES, Action, action_from_dict
 from taosandbox.chain.units import RAO_PER_TAO
-from taosandbox.actions import Answer
+from taosandbox.world.actions import Answer
 from taosandbox.levels.constraints import Constraints, read_constraints
 from taosandbox.levels.errors import LevelError, LevelProblem
 from taosandbox.levels.objectives import ObjectiveGroup, ObjectiveSpec, leaves, read_objectives
 from taosandbox.levels.reader import Param, Reader, show, suggest
 from taosandbox.levels.selectors import WorldFacts
 from taosandbox.levels.yamlsource import LineMap, YamlProblem, join, load
-from taosandbox.scenario import Scenario, ScenarioError
+from taosandbox.world.scenario import Scenario, ScenarioError
 
 FORMAT = 1
 MAX_DEADLINE = 1_000_000

@@ -16,13 +16,13 @@ from typing import Any, ClassVar, Mapping, Sequence
 
 from taosandbox.chain.hyperparams import Hyperparameters
 from taosandbox.chain.units import RAO_PER_TAO
-from taosandbox.events import KINDS as EVENT_KINDS
-from taosandbox.events import Event
+from taosandbox.chain.events import KINDS as EVENT_KINDS
+from taosandbox.chain.events import Event
 from taosandbox.levels.reader import Param, Reader, show, suggest
 from taosandbox.levels.selectors import FIELDS, QUANTITIES, Selector, WorldFacts, read_selector
 from taosandbox.levels.yamlsource import join
-from taosandbox.scenario import NEURON_ROLES
-from taosandbox.snapshot import Snapshot
+from taosandbox.world.scenario import NEURON_ROLES
+from taosandbox.world.snapshot import Snapshot
 
 PENDING, PASSED, FAILED = "pending", "passed", "failed"
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from taosandbox.actions import Action
-from taosandbox.events import Event
-from taosandbox.actions import Answer
+from taosandbox.world.actions import Action
+from taosandbox.chain.events import Event
+from taosandbox.world.actions import Answer
 from taosandbox.levels.level import Level
 from taosandbox.levels.objectives import FAILED, KINDS, PASSED, PENDING, Context, Objective, Verdict, combine
-from taosandbox.snapshot import Snapshot
+from taosandbox.world.snapshot import Snapshot
 
 HINT_PENALTY = 10
 """Score points a revealed hint costs (a pass never scores below PASS_FLOOR)."""

@@ -8,8 +8,8 @@ from typing import Any, Callable
 from taosandbox.chain.units import BLOCKS_PER_DAY, RAO_PER_TAO
 from taosandbox.levels.reader import Reader, show, suggest
 from taosandbox.levels.yamlsource import join
-from taosandbox.scenario import NEURON_ROLES, Scenario
-from taosandbox.snapshot import NeuronRow, Snapshot
+from taosandbox.world.scenario import NEURON_ROLES, Scenario
+from taosandbox.world.snapshot import NeuronRow, Snapshot
 
 
 @dataclass(frozen=True)

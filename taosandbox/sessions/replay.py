@@ -124,7 +124,7 @@ class Replay:
     def _checked_actions(self) -> list[tuple[int, Any]]:
         """Turn recorded actions into Action objects; an unreadable one ends the intact part there."""
         import taosandbox.world  # noqa: F401  # registers every action kind the world handles (governance)
-        from taosandbox.actions import action_from_dict
+        from taosandbox.world.actions import action_from_dict
 
         out = []
         session = self.session
@@ -354,7 +354,7 @@ def export(path: str | Path, *, csv_dir: str | None, json_path: str | None, stdo
     """The same JSON summary and CSV series as ``taosandbox run``, from a replay of the session."""
     import json
 
-    from taosandbox.headless import Recorder, summary
+    from taosandbox.world.headless import Recorder, summary
 
     replay = Replay(path, snapshot_seconds=None)
     recorder = Recorder() if csv_dir else None

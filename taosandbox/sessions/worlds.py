@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from taosandbox import __version__
-from taosandbox.scenario import Scenario, ScenarioError
+from taosandbox.world.scenario import Scenario, ScenarioError
 from taosandbox.sessions.format import Header, SessionError, hyperparameters_hash, short_hash
 
 

@@ -206,7 +206,7 @@ class TaoApp(App):
 
 def game_commands(app: TaoApp, screen: Any) -> Iterable[SystemCommand]:
     """Every game action, for the command palette."""
-    from taosandbox.actions import Register, Retrain
+    from taosandbox.world.actions import Register, Retrain
     from taosandbox.tui.sim import SPEEDS
 
     yield SystemCommand("Pause / run", "Stop or start simulated time (space)", screen.action_toggle_pause)

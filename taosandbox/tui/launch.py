@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from taosandbox.scenario import sandbox_scenario
+from taosandbox.world.scenario import sandbox_scenario
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taosandbox.actions import AddStake, Register, RemoveStake, SetModel, SetTake, SetWeights
-from taosandbox.governance_actions import Propose, Vote
+from taosandbox.world.actions import AddStake, Register, RemoveStake, SetModel, SetTake, SetWeights
+from taosandbox.world.actions import Propose, Vote
 from taosandbox.world import World
 
 from gov_scenarios import gov_scenario

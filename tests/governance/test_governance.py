@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from taosandbox.actions import AddStake, RemoveStake, action_from_dict
-from taosandbox.governance_actions import Propose, Vote
+from taosandbox.world.actions import AddStake, RemoveStake, action_from_dict
+from taosandbox.world.actions import Propose, Vote
 from taosandbox.world import World
 
 from gov_scenarios import gov_scenario, proposal_events

@@ -2,7 +2,7 @@
 
 import pytest
 
-from taosandbox.scenario import GovernanceConfig, Scenario, ScenarioError
+from taosandbox.world.scenario import GovernanceConfig, Scenario, ScenarioError
 
 
 def test_defaults_and_round_trip():

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from taosandbox.chain.hyperparams import SANDBOX
-from taosandbox.snapshot import NeuronRow, PlayerView, Snapshot, StakeRow
+from taosandbox.world.snapshot import NeuronRow, PlayerView, Snapshot, StakeRow
 
 MINIMAL = textwrap.dedent("""\
     title: Minimal

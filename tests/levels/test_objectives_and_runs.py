@@ -8,8 +8,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taosandbox.actions import AddStake, Deregister, Register
-from taosandbox.events import Event
+from taosandbox.world.actions import AddStake, Deregister, Register
+from taosandbox.chain.events import Event
 from taosandbox.levels import Answer, LevelError, LevelRun, find_level, load_progress, parse_level, record_result
 from taosandbox.levels.commands import check_command, levels_command
 from taosandbox.paths import progress_file

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from taosandbox.actions import AddStake, Register, RemoveStake, SetModel
+from taosandbox.world.actions import AddStake, Register, RemoveStake, SetModel
 from taosandbox.world import World
 
 

@@ -193,7 +193,7 @@ def test_odd_action_values_save_and_read_back(tmp_path):
 
     import numpy as np
 
-    from taosandbox.actions import SetWeights
+    from taosandbox.world.actions import SetWeights
     from taosandbox.world import World
 
     from session_helpers import small_scenario

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from taosandbox.actions import AddStake, Answer, Register
+from taosandbox.world.actions import AddStake, Answer, Register
 from taosandbox.levels import attach, load_level
 from taosandbox.sessions import Replay, SessionError, SessionRecorder, level_run_of, load, resume
 from taosandbox.world import World

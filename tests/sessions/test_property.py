@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taosandbox.actions import AddStake, Deregister, Register, RemoveStake, Retrain, SetModel, SetTake
+from taosandbox.world.actions import AddStake, Deregister, Register, RemoveStake, Retrain, SetModel, SetTake
 from taosandbox.sessions import Replay, SessionRecorder, load
 from taosandbox.world import World
 

@@ -101,7 +101,7 @@ def test_autosave_as_it_goes_and_on_quit(isolated_home):
 
 
 def test_autosave_after_an_action_once_enough_time_passed(isolated_home):
-    from taosandbox.actions import Register
+    from taosandbox.world.actions import Register
 
     world = World(small_scenario(2))
     recorder = SessionRecorder(world, autosave=True, autosave_blocks=10**6, autosave_seconds=0.0)

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual_plotext import PlotextPlot
 
-from taosandbox.history import History
+from taosandbox.world.history import History
 from taosandbox.tui.widgets.charts import ChartsPanel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "world"))

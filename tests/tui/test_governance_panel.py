@@ -9,7 +9,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Input, Static
 
-from taosandbox.governance_actions import Propose, Vote
+from taosandbox.world.actions import Propose, Vote
 from taosandbox.tui.widgets.governance import GovernancePanel, parse_changes
 from taosandbox.world import World
 

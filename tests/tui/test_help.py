@@ -6,7 +6,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Markdown, OptionList, Static
 
-from taosandbox.help_assets import help_dir, load_glossary, load_help_pages, search_glossary
+from taosandbox.tui.help_assets import help_dir, load_glossary, load_help_pages, search_glossary
 from taosandbox.paths import assets_dir
 from taosandbox.tui.screens.help import GlossaryScreen, HelpScreen
 

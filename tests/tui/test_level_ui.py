@@ -6,7 +6,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Input, Static
 
-from taosandbox.actions import Answer, Register
+from taosandbox.world.actions import Answer, Register
 from taosandbox.levels import LevelSession, load_level, load_progress
 from taosandbox.levels.solve import play
 from taosandbox.tui.screens.level_intro import LevelIntroModal

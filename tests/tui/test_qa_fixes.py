@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taosandbox.actions import AddStake, Register
+from taosandbox.world.actions import AddStake, Register
 from taosandbox.tui.app import TaoApp
 from taosandbox.tui.widgets.neuron_table import NeuronTable
 from tests.tui.conftest import advance
@@ -100,7 +100,7 @@ async def test_unstaking_a_validator_with_no_stake_says_so(make_world):
 
 def test_help_pages_do_not_cite_internal_documents():
     # "the 2024 chain used (YUMA_SPEC)": a player has no idea what YUMA_SPEC is.
-    from taosandbox.help_assets import load_help_pages
+    from taosandbox.tui.help_assets import load_help_pages
 
     for page in load_help_pages():
         assert "YUMA_SPEC" not in page.text and "STYLE.md" not in page.text, page.slug

@@ -22,7 +22,7 @@ def test_importing_the_app_imports_no_sklearn(tmp_path):
     out = run("""
         import sys
         import taosandbox.tui.app
-        print(sorted(m for m in ("sklearn", "taosandbox.world", "taosandbox.market") if m in sys.modules))
+        print(sorted(m for m in ("sklearn", "taosandbox.world.world", "taosandbox.market") if m in sys.modules))
     """, tmp_path)
     assert out == "[]"
 

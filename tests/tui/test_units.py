@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from taosandbox.chain.units import RAO_PER_TAO
-from taosandbox.events import Event
+from taosandbox.chain.events import Event
 from taosandbox.tui.format import halving_progress, halving_threshold_rao, sim_clock
 from taosandbox.tui.launch import LevelChoice, as_choice, autosave, autosave_available
 from taosandbox.tui.widgets.event_log import summarise
@@ -92,7 +92,7 @@ def test_model_settings_are_checked_against_the_market():
 
 
 def test_fees_and_spending_are_shown_before_and_after_acting(make_world):
-    from taosandbox.actions import Register
+    from taosandbox.world.actions import Register
     from taosandbox.tui.format import fee_note, fee_rao, spending_text
     from taosandbox.tui.widgets.miner_panel import miner_status
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from taosandbox.explain import (
+from taosandbox.world.explain import (
     ExplainError,
     MinerWalkthrough,
     ValidatorWalkthrough,

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from taosandbox.history import History
+from taosandbox.world.history import History
 from tiny_epoch import snapshot
 
 BASE = snapshot()

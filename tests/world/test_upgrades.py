@@ -3,7 +3,7 @@ with their path, and they are part of the deterministic history."""
 
 import pytest
 
-from taosandbox.scenario import Scenario, ScenarioError
+from taosandbox.world.scenario import Scenario, ScenarioError
 from taosandbox.world import World
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taosandbox.actions import (AddStake, Deregister, Register, RemoveStake, Retrain, SetModel,
+from taosandbox.world.actions import (AddStake, Deregister, Register, RemoveStake, Retrain, SetModel,
                                 SetScoring, SetTake, SetWeights, action_from_dict)
 from taosandbox.world import World
 
@@ -246,7 +246,7 @@ def test_random_player_actions_keep_conservation(actions):
 
 
 def test_engine_imports_no_ui_and_no_sklearn():
-    code = ("import sys, taosandbox.world, taosandbox.headless, taosandbox.cli;"
+    code = ("import sys, taosandbox.world, taosandbox.world.headless, taosandbox.cli;"
             "bad = [m for m in ('textual', 'rich', 'sklearn') if m in sys.modules];"
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

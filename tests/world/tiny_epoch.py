@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from taosandbox.chain.hyperparams import SANDBOX
-from taosandbox.snapshot import NeuronRow, PlayerView, Snapshot
+from taosandbox.world.snapshot import NeuronRow, PlayerView, Snapshot
 
 E_RAO = 296_021_652_568
 """Pending 361 τ minus the owner cut: what the epoch distributes (YUMA_SPEC §3)."""

@@ -2,7 +2,7 @@
 
 ``ExplainScreen(snapshot, uid)``; left/right (or tab/shift+tab) move between steps, ``u`` picks another
 uid, ``v`` switches between the miner and validator view, ``escape`` closes. The numbers come from
-``taosandbox.explain``; this module only lays them out.
+``taosandbox.world.explain``; this module only lays them out.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, Static
 
-from taosandbox.explain import ExplainError, MinerWalkthrough, Walkthrough, explain
+from taosandbox.world.explain import ExplainError, MinerWalkthrough, Walkthrough, explain
 from taosandbox.tui.screens.explain_pages import Page, pages_for
 
 

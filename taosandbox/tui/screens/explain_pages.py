@@ -1,4 +1,4 @@
-"""The explain screen's pages: a walkthrough (``taosandbox.explain``) written out as Markdown steps.
+"""The explain screen's pages: a walkthrough (``taosandbox.world.explain``) written out as Markdown steps.
 
 Plain strings, no Textual: each step is a title, a spec section and a Markdown body with the
 formula in words and symbols and the actual numbers.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from taosandbox.chain.units import format_tao
-from taosandbox.explain import MinerWalkthrough, ValidatorWalkthrough, Walkthrough
+from taosandbox.world.explain import MinerWalkthrough, ValidatorWalkthrough, Walkthrough
 
 NOT_USED = "not used in Yuma 3"
 

@@ -101,7 +101,7 @@ class GameScreen(Screen):
         """The LevelSession when this world plays a level (objectives panel, intro, result)."""
         self.history: Any = None
         self._pending_result: Any = None
-        """Per-block series for the charts tab (``taosandbox.history.History``), fed from snapshots."""
+        """Per-block series for the charts tab (``taosandbox.world.history.History``), fed from snapshots."""
 
     # ---- layout ----
     def compose(self) -> ComposeResult:
@@ -131,7 +131,7 @@ class GameScreen(Screen):
     def _charts_widget(self):
         """The charts tab (``widgets/charts.py``, plotext), fed with a History of the snapshots shown."""
         try:
-            from taosandbox.history import History
+            from taosandbox.world.history import History
             from taosandbox.tui.widgets.charts import ChartsPanel
         except ImportError:  # textual-plotext missing: the game goes on without charts
             return Static("Charts need textual-plotext, which is not installed.", id="charts-panel")

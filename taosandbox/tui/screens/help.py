@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from taosandbox.help_assets import HelpPage, load_glossary, load_help_pages, search_glossary
+from taosandbox.tui.help_assets import HelpPage, load_glossary, load_help_pages, search_glossary
 
 
 class HelpScreen(Screen):

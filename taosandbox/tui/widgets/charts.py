@@ -1,6 +1,6 @@
 """Charts over time: the player's earnings, the top miners' incentive, issuance towards the halving.
 
-``ChartsPanel.update_from(history)`` redraws from a ``taosandbox.history.History``; it does nothing
+``ChartsPanel.update_from(history)`` redraws from a ``taosandbox.world.history.History``; it does nothing
 when the history has not changed since the last call, so calling it at every refresh tick (2–4 Hz) is
 cheap. Drawn with plotext (``textual-plotext``'s ``PlotextPlot``) in braille.
 """
@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
-from taosandbox.history import History
+from taosandbox.world.history import History
 
 TOP_MINERS = 5
 

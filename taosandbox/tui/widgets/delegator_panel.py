@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
-from taosandbox.actions import AddStake
+from taosandbox.world.actions import AddStake
 from taosandbox.chain.units import RAO_PER_TAO, U16_MAX
 from taosandbox.tui.format import fee_note, short_hotkey, tao
 from taosandbox.tui.widgets.forms import Field, parse_tao

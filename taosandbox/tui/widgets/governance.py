@@ -19,7 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
-from taosandbox.governance_actions import Propose, Vote
+from taosandbox.world.actions import Propose, Vote
 
 
 def _tao(rao: int) -> str:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Select, Static
 
-from taosandbox.actions import Deregister, Register, Retrain, SetModel
+from taosandbox.world.actions import Deregister, Register, Retrain, SetModel
 from taosandbox.tui.format import fee_rao, tao
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_params
 from taosandbox.tui.widgets.neuron_table import lowest_pruning_gap

@@ -19,7 +19,7 @@ from textual.markup import escape
 from textual.validation import Number
 from textual.widgets import Button, Input, Static
 
-from taosandbox.actions import Action, Answer
+from taosandbox.world.actions import Action, Answer
 from taosandbox.levels import Level
 from taosandbox.levels.run import HINT_PENALTY, PASS_FLOOR
 

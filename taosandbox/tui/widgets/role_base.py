@@ -8,7 +8,7 @@ from textual import on
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input
 
-from taosandbox.actions import RemoveStake
+from taosandbox.world.actions import RemoveStake
 from taosandbox.tui.format import tao
 from taosandbox.tui.messages import RequestAction
 from taosandbox.tui.widgets.forms import Field, parse_tao

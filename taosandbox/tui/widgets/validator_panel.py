@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static, Switch
 
-from taosandbox.actions import AddStake, Register, SetScoring, SetTake, SetWeights
+from taosandbox.world.actions import AddStake, Register, SetScoring, SetTake, SetWeights
 from taosandbox.chain.units import U16_MAX
 from taosandbox.tui.format import fee_note, tao
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_tao, parse_weights

@@ -137,6 +137,31 @@ def register_action(cls: type[Action]) -> type[Action]:
     return cls
 
 
+# Governance (docs/governance.md)
+
+@register_action
+@dataclass(frozen=True)
+class Propose(Action):
+    """As a triumvirate member, propose new values for subnet hyperparameters (or a mechanism toggle)."""
+
+    kind: ClassVar[str] = "propose"
+    changes: dict = field(default_factory=dict)
+    """hyperparameter -> new value, e.g. {"max_take": 6553} or {"mechanism": "yuma3_2026"}."""
+    title: str = ""
+
+
+@register_action
+@dataclass(frozen=True)
+class Vote(Action):
+    """As a senator, vote aye or nay on an open proposal (once)."""
+
+    kind: ClassVar[str] = "vote"
+    proposal: int = 0
+    aye: bool = True
+    hotkey: str = ""
+    """The player's senator hotkey that votes; empty = the first one in the senate."""
+
+
 def action_from_dict(data: dict[str, Any]) -> Action:
     """The inverse of ``Action.to_dict``; ValueError names the bad field."""
     if not isinstance(data, dict):
@@ -154,8 +179,3 @@ def action_from_dict(data: dict[str, Any]) -> Action:
         if name in values and isinstance(values[name], list):
             values[name] = tuple(values[name])
     return cls(**values)
-
-
-# Governance's actions (propose, vote) live in their own module and register themselves; importing it
-# here means every reader of saved actions (sessions, levels) knows them.
-from taosandbox import governance_actions as _governance_actions  # noqa: E402,F401

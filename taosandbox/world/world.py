@@ -14,19 +14,18 @@ from typing import Any
 
 import numpy as np
 
-from taosandbox.actions import (Action, AddStake, Answer, Deregister, Register, RemoveStake, Retrain,
-                                SetModel, SetScoring, SetTake, SetWeights)
 from taosandbox.chain import emission, fees
 from taosandbox.chain.errors import ChainError
+from taosandbox.chain.events import Event
 from taosandbox.chain.governance import Governance
 from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao
 from taosandbox.chain.yuma import topk_permits
-from taosandbox.events import Event
-from taosandbox.governance_actions import Propose, Vote
-from taosandbox.scenario import NeuronSpec, Problem, Scenario, ScenarioError
-from taosandbox.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
+from taosandbox.world.actions import (Action, AddStake, Answer, Deregister, Propose, Register, RemoveStake,
+                                      Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote)
+from taosandbox.world.scenario import NeuronSpec, Problem, Scenario, ScenarioError
+from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
 
 OUTSIDE = "(outside the subnet)"
 """The coldkey that holds the issuance not held by anyone in the scenario."""

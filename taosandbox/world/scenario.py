@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from taosandbox.chain.governance import POLICIES, GovernanceConfig, proposal_problems
 from taosandbox.chain.hyperparams import SANDBOX, Hyperparameters, validate
 
 ROLES = ("miner", "validator", "delegator")
@@ -140,38 +141,6 @@ class ChainConfig:
     owner_coldkey: str = "subnet-owner"
     fee_rao: int = 0
     """Transaction fee per extrinsic; 0 = free."""
-
-
-POLICIES = ("self_interest", "always_yes", "always_no")
-"""How a non-player senator votes (taosandbox/chain/governance.py, docs/governance.md)."""
-
-
-@dataclass(frozen=True)
-class GovernanceConfig:
-    """The 2024 council: a triumvirate proposes, a senate of top delegates votes (docs/governance.md)."""
-
-    enabled: bool = True
-    triumvirate: tuple[str, ...] = ("triumvirate-1", "triumvirate-2", "triumvirate-3")
-    """Coldkeys that may propose (the chain had 3 Opentensor Foundation members)."""
-    triumvirate_balance_tao: float = 1.0
-    """Free TAO each non-player triumvirate coldkey starts with (to pay proposal fees)."""
-    player_in_triumvirate: bool = False
-    """The player's coldkey takes the last triumvirate seat and may propose."""
-    senate_size: int = 12
-    """At most this many senators: the delegate hotkeys with the most stake."""
-    senate_required_share: float = 0.01
-    """A senator needs at least this share of all stake (code: 1%; docs said 2%)."""
-    voting_period: int = 360
-    """Blocks a proposal stays open for votes (the chain: 12 hours = 3600 blocks)."""
-    enactment_delay: int = 50
-    """Blocks between passing and taking effect."""
-    max_open_proposals: int = 10
-    default_policy: str = "self_interest"
-    """How non-player senators vote: one of POLICIES."""
-    policies: dict = field(default_factory=dict)
-    """hotkey -> policy, overriding default_policy for that senator."""
-    schedule: tuple[dict, ...] = ()
-    """Proposals the non-player triumvirate makes: {block, changes: {name: value}, title}."""
 
 
 @dataclass(frozen=True)
@@ -474,20 +443,6 @@ def _check_governance(obj: GovernanceConfig, bad) -> None:
         for problem in proposal_problems(changes, SANDBOX):
             name, _, message = problem.partition(": ")
             bad(f"schedule[{i}].changes.{name}", message)
-
-
-def proposal_problems(changes: dict[str, Any], hp: Hyperparameters) -> list[str]:
-    """What is wrong with changing ``hp`` by ``changes`` ('name: why' lines; [] when it is valid).
-
-    Checks names, types and RANGES / rule violations (``validate``); the subnet checks the rest."""
-    names = [f.name for f in fields(Hyperparameters)]
-    unknown = [f"{k}: not a hyperparameter{_suggest(str(k), names)}" for k in changes if k not in names]
-    if unknown:
-        return unknown
-    probe = object.__new__(Hyperparameters)
-    for f in fields(Hyperparameters):
-        object.__setattr__(probe, f.name, changes.get(f.name, getattr(hp, f.name)))
-    return validate(probe)
 
 
 def _plain(value: Any) -> Any:
