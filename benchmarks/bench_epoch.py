@@ -8,8 +8,11 @@ next to the cost of one pass over the weights for scale, and ``run_case_epoch`` 
 
 The yardstick is ``dense_epoch_2024`` below: YUMA_SPEC §4 transcribed step by step on n x n float64
 arrays with plain numpy (no compact rows, no packed sort keys, no lazy bonds). It is checked against
-``run_epoch`` before timing, and the engine is timed against it in the same run, samples interleaved so
-a busy machine slows both alike; the ratio is engine median / dense median.
+``run_epoch`` before timing, and the engine is timed against it in the same run, in alternating blocks
+so a busy machine slows both alike; the ratio is engine median / dense median. The dense version
+allocates ~20 n x n temporaries; glibc returns freed memory to the system and page-faults it back,
+which makes it slower still. ``MALLOC_TRIM_THRESHOLD_=1000000000 MALLOC_MMAP_THRESHOLD_=1000000000``
+turns that off and gives the stricter ratio.
 """
 
 from __future__ import annotations
@@ -168,16 +171,21 @@ def check_dense_matches(x: EpochInputs, hp: Hyperparameters) -> float:
     return worst
 
 
-def timed_pair(fast, slow, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Median and p90 (ms) of ``fast`` and ``slow``, one sample of each in turn."""
+def timed_pair(fast, slow, runs: int, block: int = 10) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Median and p90 (ms) of ``fast`` and ``slow``, timed in alternating blocks of ``block`` calls.
+
+    Alternating keeps a change in the machine's load from favouring one side; blocks (rather than one
+    call each) let each side run in its own steady state, as an epoch does in a world step.
+    """
     for _ in range(min(20, runs)):
         fast(), slow()
     samples = np.empty((2, runs))
-    for k in range(runs):
+    for start in range(0, runs, block):
         for row, fn in enumerate((fast, slow)):
-            t0 = time.perf_counter_ns()
-            fn()
-            samples[row, k] = time.perf_counter_ns() - t0
+            for k in range(start, min(start + block, runs)):
+                t0 = time.perf_counter_ns()
+                fn()
+                samples[row, k] = time.perf_counter_ns() - t0
     med, p90 = np.median(samples, axis=1) / 1e6, np.percentile(samples, 90, axis=1) / 1e6
     return (float(med[0]), float(p90[0])), (float(med[1]), float(p90[1]))
 

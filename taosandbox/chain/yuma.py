@@ -317,12 +317,12 @@ def _col_normalize_inplace(m: np.ndarray, sums: np.ndarray | None = None) -> Non
     m /= np.where(sums > 0, sums, 1.0)
 
 
-def _col_max_upscale(m: np.ndarray) -> np.ndarray:
-    """Each column divided by its max (column max = 1); zero columns stay zero (§4.15)."""
-    if m.shape[0] == 0:
-        return m.copy()
-    mx = m.max(axis=0)
-    return m / np.where(mx > 0, mx, 1.0)
+def _col_max_upscale_inplace(m: np.ndarray) -> np.ndarray:
+    """Divide each column by its max (column max = 1), in place; zero columns stay zero (§4.15)."""
+    if m.shape[0]:
+        mx = m.max(axis=0)
+        m /= np.where(mx > 0, mx, 1.0)
+    return m
 
 
 def topk_permits(s: np.ndarray, k: int, nonzero_only: bool) -> np.ndarray:
@@ -632,10 +632,13 @@ def bonds_2024(x: _Checked, hp: Hyperparameters, rows: Rows, cons: ConsensusStep
         return wc * a_r[:, None] * np.divide(1.0, r_raw, out=np.zeros(n), where=has_new)
 
     def ema() -> np.ndarray:  # B*, column-normalised (a column with neither stays 0)
-        return wc * a_r[:, None] * new + bm * old
+        out = np.multiply(wc, a_r[:, None], order="C")  # C like bm: mixed layouts are slow in place
+        out *= new
+        out += bm * old
+        return out
 
     def upscaled() -> np.ndarray:  # §4.15: stored column max-upscaled
-        return _col_max_upscale(ema())
+        return _col_max_upscale_inplace(ema())
 
     return BondStep(delta, ema, upscaled, _normalize(dividends), ema_alpha)
 
@@ -725,16 +728,13 @@ def stored_bonds(x: _Checked, stake: StakeStep, rows: Rows, bonds: BondStep) -> 
     old_rows = x.bonds[rows.uids[keep & ~rows.permitted]]
 
     def stored() -> np.ndarray:
-        out = np.array(_materialise(bonds.updated), dtype=np.float64)
+        # A function makes a fresh array to edit in place; a ready one (Yuma 3) is copied.
+        out = bonds.updated() if callable(bonds.updated) else np.array(bonds.updated, dtype=np.float64)
         out[keep & rows.permitted] = 0.0
         out[keep & ~rows.permitted] = old_rows
         return out
 
     return stored
-
-
-def _materialise(matrix: Matrix) -> np.ndarray:
-    return matrix() if callable(matrix) else matrix
 
 
 def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
