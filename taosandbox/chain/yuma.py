@@ -690,7 +690,8 @@ def _survives_masks(rows: Rows, n: int) -> np.ndarray:
     return mask
 
 
-def emission_step(x: _Checked, stake: StakeStep, incentive: np.ndarray, dividends: np.ndarray) -> EmissionStep:
+def emission_step(x: _Checked, stake: StakeStep, incentive: np.ndarray,
+                  dividends: np.ndarray) -> EmissionStep:
     """§4.13 emission: miners I/S, validators D/S, S = ΣI + ΣD, fallback when S = 0; §4.14 pruning."""
     total = incentive.sum() + dividends.sum()
     fallback = None
