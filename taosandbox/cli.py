@@ -107,6 +107,11 @@ def load_scenario(level: str | None, sets: list[str]):
 
 def _run(args: argparse.Namespace) -> int:
     from taosandbox.chain.errors import ChainError
+    from taosandbox.world.headless import output_problems
+
+    if problems := output_problems(args.json, args.csv):  # before the run, not after it
+        print(f"taosandbox run: {'; '.join(problems)}", file=sys.stderr)
+        return 2
 
     try:
         scenario = load_scenario(args.level, args.sets)
