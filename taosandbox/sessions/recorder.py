@@ -12,6 +12,9 @@ from taosandbox.files import atomic_write
 from taosandbox.sessions.store import check_replaceable, new_autosave_path, save_path
 from taosandbox.sessions.worlds import make_header
 
+STATE_EVERY_BLOCKS = 500
+"""A world state goes to the cache at every checkpoint this many blocks apart (and at each autosave)."""
+
 _RECORDERS: "weakref.WeakKeyDictionary[Any, SessionRecorder]" = weakref.WeakKeyDictionary()
 
 
@@ -48,6 +51,8 @@ class SessionRecorder:
         self._saved_at = (world.block, len(world.action_log), time.monotonic())
         self.notice: str | None = None
         """Set by ``resume`` when only part of the file could be replayed."""
+        self._state_block: int | None = None
+        """Block of the last state this recorder kept in the cache."""
         world.add_observer(self._on_block)
         _RECORDERS[world] = self
 
@@ -60,6 +65,10 @@ class SessionRecorder:
         block = world.block
         if block % self.every == 0:
             self.checkpoints.append((block, world.state_hash()))
+            if block % STATE_EVERY_BLOCKS == 0:
+                # Taken before the player acts in this block: usable only if no action follows in it
+                # (sessions.states checks that against the file).
+                self._store_state(block, keep=True)
         if self.autosave_path is not None:
             saved_block, saved_actions, saved_time = self._saved_at
             changed = len(world.action_log) != saved_actions
@@ -90,7 +99,30 @@ class SessionRecorder:
             return None
         self.save(self.autosave_path)
         self._saved_at = (self.world.block, len(self.world.action_log), time.monotonic())
+        self._save_state()
         return self.autosave_path
+
+    def _save_state(self) -> None:
+        """Keep the world as autosaved in the cache (``sessions.states``), so Continue restores it
+        instead of replaying the game; the previous one goes unless the file can still check it (a
+        checkpoint block without actions)."""
+        self._store_state(self.world.block, keep=False)
+
+    def _store_state(self, block: int, keep: bool) -> None:
+        """Write the world's state at ``block``; ``keep``: a checkpoint state, left for the viewer's
+        seeks. Level games with rules are not kept: they are rebuilt and replayed."""
+        level = self.header.level
+        if level is not None and level.get("rules", True):
+            return
+        from taosandbox.sessions.states import StateStore, session_key
+
+        store, key = StateStore.user(), session_key(self.header)
+        if not store.save(key, block, self.world) or keep:
+            return
+        previous, self._state_block = self._state_block, block
+        acted = {b for b, _ in self.world.action_log}
+        if previous is not None and previous != block and (previous % self.every or previous in acted):
+            store.discard(key, previous)
 
     def close(self) -> Path | None:
         """Final autosave when the game ends (quit)."""

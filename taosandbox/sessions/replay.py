@@ -4,6 +4,11 @@
 stepping, CPU time, so that no seek has to redo more than that much work) and seeks from the nearest one.
 Pickling a 64-neuron world takes ~10 ms and ~5 MB; ``copy.deepcopy`` takes ~100 ms, so pickle it is
 (deepcopy only when something attached to the world cannot be pickled).
+
+With ``saved_states`` it also writes states to the user cache (``sessions.states``: at block 0, at
+checkpoints ``STATE_SECONDS`` of stepping apart, at the end) and starts from them: the next time the
+session is opened, resumed or sought, it restores the nearest checked state instead of replaying from
+block 0.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from taosandbox.sessions.format import Session, SessionError
+from taosandbox.sessions.states import StateStore, session_key
 from taosandbox.sessions.store import load
-from taosandbox.sessions.worlds import build_world
+from taosandbox.sessions.worlds import build_world, scenario_of
 
 EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "action": ("action", "refused"),
@@ -34,6 +40,9 @@ EVENT_GROUPS: dict[str, tuple[str, ...]] = {
 """Kinds of event the viewer can jump to, and the event kinds each covers."""
 TIMELINE_GROUPS = ("action", "halving", "prune", "register", "drift")
 """What the timeline shows by default (an epoch runs every block in the sandbox: too many to list)."""
+
+STATE_SECONDS = 0.3
+"""Stepping CPU time between two states written to the cache (at the next checkpoint after it)."""
 
 MAX_SNAPSHOTS = 128
 MAX_SNAPSHOT_BYTES = 384 * 2**20
@@ -88,10 +97,13 @@ class Replay:
     """A read-only replay of one session: step, seek to any block, jump to the next event of a kind.
 
     Position ``b`` is the world at block ``b`` with the actions recorded at ``b`` applied, as the
-    player saw it after acting. ``strict`` raises SessionError at the first diverging checkpoint."""
+    player saw it after acting. ``strict`` raises SessionError at the first diverging checkpoint.
+    ``saved_states``: read and write world states in the user cache (``sessions.states``);
+    ``from_latest_state``: start at the latest cached state instead of block 0 (for ``resume``)."""
 
     def __init__(self, source: str | Path | Session, *, strict: bool = False,
-                 snapshot_seconds: float | None = 0.1):
+                 snapshot_seconds: float | None = 0.1, saved_states: bool = True,
+                 from_latest_state: bool = False):
         self.session = source if isinstance(source, Session) else load(source)
         self.strict = strict
         self.snapshot_seconds = snapshot_seconds
@@ -116,8 +128,19 @@ class Replay:
         self._since_snapshot = 0.0
         self._furthest_events: list = []
         self._furthest_block = -1
-        self.world = build_world(self.session.header)
-        self._arrive()
+        self._store = StateStore.user() if saved_states else None
+        self._key = session_key(self.session.header) if saved_states else ""
+        self._states = [b for b in self._store.blocks(self._key) if self._position_hash(b)] if saved_states else []
+        """Blocks with a state in the cache (checked only when one is restored)."""
+        self._since_state = 0.0
+        self._restored_state = False
+        """Whether a cached state was restored (the checks before it were not run by this replay)."""
+        # At block 0 (from its cached state if there is one); ``from_latest_state``: at the latest
+        # cached state instead, without building the world (resume, which only goes forward).
+        starts = self._states[::-1] if from_latest_state else [b for b in self._states[:1] if b == 0]
+        if not any(self._restore_state(b, check_header=True) for b in list(starts) if b in self._states):
+            self.world = build_world(self.session.header)
+            self._arrive()
         self._take_snapshot()
 
     # ------------------------------------------------------------------ actions and checks
@@ -161,6 +184,7 @@ class Replay:
                 self._diverged(Divergence(block, end[1], got))
         if block >= self._furthest_block:  # the longest history seen: the timeline's source
             self._furthest_block, self._furthest_events = block, world.events
+        self._maybe_save_state()
         return world.events[start:]
 
     def _diverged(self, divergence: Divergence) -> None:
@@ -187,27 +211,90 @@ class Replay:
         events = events + self._arrive()
         for fn in self.listeners:
             fn(self.world, events)
-        self._since_snapshot += time.thread_time() - t
+        spent = time.thread_time() - t
+        self._since_snapshot += spent
+        self._since_state += spent
         if self.block in self._snapshots:
             self._since_snapshot = 0.0
         elif self.snapshot_seconds is not None and self._since_snapshot >= self.snapshot_seconds:
             self._take_snapshot()
         return events
 
-    def seek(self, block: int) -> int:
-        """Go to ``block`` (clamped to the session), from the nearest saved copy of the world."""
+    def seek(self, block: int, progress: Callable[[int], None] | None = None) -> int:
+        """Go to ``block`` (clamped to the session), from the nearest saved copy of the world or saved
+        state; ``progress(block)`` is called every 100 blocks stepped."""
         block = max(0, min(int(block), self.end_block))
-        k = bisect.bisect_right(self._snapshot_blocks, block) - 1
-        nearest = self._snapshot_blocks[k] if k >= 0 else None
-        if nearest is not None and (block < self.block or nearest > self.block):
-            self._restore(nearest)
+        while True:
+            here = self.block if self.block <= block else -1
+            k = bisect.bisect_right(self._snapshot_blocks, block) - 1
+            copy_block = self._snapshot_blocks[k] if k >= 0 else -1
+            k = bisect.bisect_right(self._states, block) - 1
+            state_block = self._states[k] if k >= 0 else -1
+            if max(copy_block, state_block) <= here:
+                break  # stepping on from here is as short as any restore
+            if copy_block >= state_block:
+                self._restore(copy_block)
+                break
+            if self._restore_state(state_block):
+                break
+            # that state failed its checks and is gone: choose again
         while self.block < block:
             self.step()
+            if progress is not None and self.block % 100 == 0:
+                progress(self.block)
         return self.block
 
-    def run_to_end(self) -> None:
-        while not self.at_end:
-            self.step()
+    def run_to_end(self, progress: Callable[[int], None] | None = None) -> None:
+        self.seek(self.end_block, progress)
+
+    # ------------------------------------------------------------------ states in the cache
+    def _position_hash(self, block: int) -> str | None:
+        """The hash the file gives for position ``block`` (after its actions), if it gives one: the end
+        line's at the end block, a checkpoint's at a block without actions."""
+        end = self.session.end
+        if end is not None and block == end[0]:
+            return end[1]
+        if block in self._actions or block > self.end_block:
+            return None
+        return self._expected.get(block)
+
+    def _maybe_save_state(self) -> None:
+        """At a checked position, write a state if the last one is ``STATE_SECONDS`` of stepping ago
+        (and always at block 0 and at the end)."""
+        block = self.world.block
+        if self._store is None or self.divergence is not None or block in self._states:
+            return
+        expected = self._position_hash(block)
+        if expected is None or not (block == 0 or block == self.end_block or self._since_state >= STATE_SECONDS):
+            return
+        end = self.session.end
+        matched = self.end_matched if end is not None and block == end[0] else self.checked.get(block) == expected
+        if matched and self._store.save(self._key, block, self.world):
+            bisect.insort(self._states, block)
+            self._since_state = 0.0
+
+    def _restore_state(self, block: int, check_header: bool = False) -> bool:
+        """Continue from the cached state at ``block`` if it passes its checks (see ``sessions.states``);
+        False (and the state dropped) otherwise."""
+        if check_header:
+            scenario_of(self.session.header)  # a changed level or rules refuse the file, as a rebuild would
+        world = self._store.load(self._key, block, self._position_hash(block))
+        if world is None:
+            self._states.remove(block)
+            return False
+        self.world = world
+        self._restored_state = True
+        # What the file records up to here is what this state was checked against when it was written.
+        for b, h in self._expected.items():
+            if b <= block:
+                self.checked.setdefault(b, h)
+        end = self.session.end
+        if end is not None and block == end[0]:
+            self.end_matched = True
+        if block >= self._furthest_block:
+            self._furthest_block, self._furthest_events = block, world.events
+        self._since_snapshot = self._since_state = 0.0
+        return True
 
     # ------------------------------------------------------------------ saved copies
     def _take_snapshot(self) -> None:
@@ -291,7 +378,16 @@ class Replay:
 
     # ------------------------------------------------------------------ results
     def verify(self) -> "VerifyResult":
-        """Replay to the end and compare every checkpoint."""
+        """Replay to the end and compare every checkpoint: from block 0 again if this replay restored
+        a cached state (which skips the checks before it), and without cached states."""
+        self._states, self._store = [], None
+        if self._restored_state:
+            self.checked, self.divergence, self.end_matched = {}, None, None
+            self._furthest_block, self._furthest_events = -1, []
+            self._snapshots, self._snapshot_blocks, self._snapshot_bytes = {}, [], 0
+            self._restored_state = False
+            self.world = build_world(self.session.header)
+            self._arrive()
         self.run_to_end()
         return VerifyResult(
             ok=self.divergence is None and self.damage is None and self.end_matched is not False,
@@ -323,8 +419,9 @@ class VerifyResult:
 
 
 def verify(path: str | Path) -> VerifyResult:
-    """Replay a session headless (no saved copies) and check every checkpoint."""
-    return Replay(path, snapshot_seconds=None).verify()
+    """Replay a session headless from block 0 (no saved copies, no cached states) and check every
+    checkpoint."""
+    return Replay(path, snapshot_seconds=None, saved_states=False).verify()
 
 
 def resume(path: str | Path, *, force: bool = False, autosave: bool = True) -> Any:
@@ -335,7 +432,11 @@ def resume(path: str | Path, *, force: bool = False, autosave: bool = True) -> A
     replay that diverges from the recording raises SessionError unless ``force``."""
     from taosandbox.sessions.recorder import SessionRecorder
 
-    replay = Replay(path, strict=not force, snapshot_seconds=None)
+    session = load(path)
+    level = session.header.level
+    # A level's rules live in objects registered by world (LevelSession.of): those worlds are rebuilt.
+    replay = Replay(session, strict=not force, snapshot_seconds=None,
+                    saved_states=level is None or not level.get("rules", True), from_latest_state=True)
     replay.run_to_end()
     world = replay.world
     session = replay.session
@@ -356,7 +457,7 @@ def export(path: str | Path, *, csv_dir: str | None, json_path: str | None, stdo
 
     from taosandbox.world.headless import Recorder, summary
 
-    replay = Replay(path, snapshot_seconds=None)
+    replay = Replay(path, snapshot_seconds=None, saved_states=False)  # the series need every block
     recorder = Recorder() if csv_dir else None
     if recorder is not None:
         replay.listeners.append(recorder)

@@ -120,10 +120,8 @@ class ReplayScreen(Screen):
         try:
             replay = Replay(self.path)
             end = replay.end_block
-            while not replay.at_end:
-                replay.step()
-                if replay.block % 100 == 0:
-                    self.post_message(self.Progress(replay.block, end))
+            # From the latest state saved in the cache, if any (sessions.states), then block by block.
+            replay.run_to_end(progress=lambda block: self.post_message(self.Progress(block, end)))
             replay.seek(0)
         except SessionError as exc:
             self.error = str(exc)
