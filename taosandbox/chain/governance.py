@@ -34,7 +34,7 @@ from taosandbox.chain.errors import ChainError
 from taosandbox.chain.fees import cannot_pay
 from taosandbox.chain.hyperparams import Hyperparameters, validate
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import tao
+from taosandbox.chain.units import tao_to_rao
 from taosandbox.chain.yuma import EpochInputs, topk_permits, run_epoch
 from taosandbox.chain.events import Event
 
@@ -135,7 +135,7 @@ class Governance:
         self.triumvirate: tuple[str, ...] = tuple(seats)
         for coldkey in seats:
             if coldkey not in subnet.ledger.free:
-                subnet.ledger.create_coldkey(coldkey, tao(config.triumvirate_balance_tao))
+                subnet.ledger.create_coldkey(coldkey, tao_to_rao(config.triumvirate_balance_tao))
         self.proposals: list[Proposal] = []
         self._schedule = sorted(config.schedule, key=lambda item: item["block"])
         self._next_scheduled = 0
