@@ -47,3 +47,8 @@ def format_tao(rao: int, decimals: int = 4, *, trim: bool = False) -> str:
 def u16_to_float(value: int | np.ndarray) -> float | np.ndarray:
     """A u16 fraction of 65535 as a float (or a float array): ``32767`` -> ``0.49999...``."""
     return value / U16_MAX
+
+
+def float_to_u16(fraction: float) -> int:
+    """A fraction in [0, 1] as the nearest u16 part of 65535: ``0.18`` -> ``11796``."""
+    return int(round(fraction * U16_MAX))

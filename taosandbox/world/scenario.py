@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from taosandbox.chain.units import U16_MAX
 from taosandbox.chain.governance import POLICIES, GovernanceConfig, proposal_problems
 from taosandbox.chain.hyperparams import SANDBOX, Hyperparameters, validate
 
@@ -339,8 +340,8 @@ def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
             bad("budget", f"must be at least 1, got {obj.budget}")
         if obj.strategy == "copycat" and obj.copy_of is None:
             bad("copy_of", "a copycat needs the uid it copies")
-        if isinstance(obj.take, int) and not 0 <= obj.take <= 65535:
-            bad("take", f"{obj.take} is outside [0, 65535]")
+        if isinstance(obj.take, int) and not 0 <= obj.take <= U16_MAX:
+            bad("take", f"{obj.take} is outside [0, {U16_MAX}]")
         if isinstance(obj.first_weights_block, int) and obj.first_weights_block < 1:
             bad("first_weights_block", f"must be at least 1, got {obj.first_weights_block}")
     elif isinstance(obj, UpgradeSpec):

@@ -20,7 +20,7 @@ from taosandbox.chain.events import Event
 from taosandbox.chain.governance import Governance
 from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao_to_rao
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import topk_permits
 from taosandbox.world.actions import (Action, AddStake, Answer, Deregister, Propose, Register, RemoveStake,
                                       Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote)
@@ -462,7 +462,7 @@ class World:
 
     def _do_set_take(self, action: SetTake) -> str:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
-        return f"Take of {action.hotkey} set to {action.take / 65535:.2%}"
+        return f"Take of {action.hotkey} set to {u16_to_float(action.take):.2%}"
 
     def _do_propose(self, action: Propose) -> str:
         p = self.governance.propose(self.scenario.player.coldkey, action.changes, action.title)
@@ -570,7 +570,7 @@ class World:
             per_day = 0.0
             if result is not None and stake and uid < len(result.validator_emission_u64):
                 v = float(result.validator_emission_u64[uid])
-                per_day = v * (1 - take / 65535) / stake * epochs_per_day
+                per_day = v * (1 - u16_to_float(take)) / stake * epochs_per_day
             rows.append(DelegateRow(
                 hotkey=hk, uid=uid, owner=agent.coldkey, take=take, total_stake_rao=stake,
                 nominators=len([c for c in ledger.stakers.get(hk, ()) if c != agent.coldkey]),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from taosandbox.chain.units import RAO_PER_TAO, U16_MAX, format_tao, rao_to_tao, tao_to_rao, u16_to_float
+from taosandbox.chain.units import (RAO_PER_TAO, U16_MAX, float_to_u16, format_tao, rao_to_tao, tao_to_rao,
+                                   u16_to_float)
 
 
 def test_tao_and_rao_convert_both_ways():
@@ -27,3 +28,5 @@ def test_u16_fractions():
     assert u16_to_float(U16_MAX) == 1.0
     assert u16_to_float(0) == 0.0
     assert u16_to_float(11796) == 11796 / 65535
+    assert float_to_u16(0.18) == 11796  # 0.18 x 65535 = 11796.3, the chain's default take
+    assert float_to_u16(1.0) == U16_MAX and float_to_u16(0.0) == 0

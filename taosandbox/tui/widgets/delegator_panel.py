@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from taosandbox.world.actions import AddStake
-from taosandbox.chain.units import U16_MAX, format_tao, rao_to_tao
+from taosandbox.chain.units import format_tao, rao_to_tao, u16_to_float
 from taosandbox.tui.format import fee_note, short_hotkey
 from taosandbox.tui.widgets.forms import Field, parse_tao
 from taosandbox.tui.widgets.role_base import RolePanel
@@ -21,7 +21,7 @@ DELEGATE_COLUMNS = (("UID", 3), ("HOTKEY", 12), ("TAKE", 5), ("STAKE τ", 10), (
 
 
 def delegate_cells(d: Any) -> tuple[str, ...]:
-    return (str(d.uid), short_hotkey(d.hotkey, 12), f"{d.take / U16_MAX:.1%}",
+    return (str(d.uid), short_hotkey(d.hotkey, 12), f"{u16_to_float(d.take):.1%}",
             f"{rao_to_tao(d.total_stake_rao):,.2f}", str(d.nominators),
             f"{rao_to_tao(d.player_stake_rao):,.2f}", f"{d.return_per_tao_day:.6f}",
             f"{d.validator_trust:.3f}", "*" if d.validator_permit else "")
