@@ -12,7 +12,7 @@ from typing import IO, Any
 import numpy as np
 
 from taosandbox.chain.emission import block_emission
-from taosandbox.files import atomic_write
+from taosandbox.files import atomic_write, unwritable_reason
 from taosandbox.world import World
 
 
@@ -121,6 +121,16 @@ class Progress:
         if self.enabled:
             self.update(self.total, force=True)
             self.stream.write("\n")
+
+
+def output_problems(json_path: str | None, csv_dir: str | None) -> list[str]:
+    """Why the ``--json`` file or the ``--csv`` folder cannot be written (empty when both can)."""
+    problems = []
+    if json_path and json_path != "-" and (reason := unwritable_reason(json_path)):
+        problems.append(f"--json {json_path}: {reason}")
+    if csv_dir and (reason := unwritable_reason(csv_dir, directory=True)):
+        problems.append(f"--csv {csv_dir}: {reason}")
+    return problems
 
 
 def run(world: World, blocks: int, *, json_path: str | None, csv_dir: str | None,
