@@ -368,13 +368,18 @@ class World:
                                      {"action": action.to_dict(), "reason": reason}, player=True))
             self._flush()
             return Outcome(False, reason)
+        said = len(self.events)
         self._flush()
+        # The chain's own lines already tell the player what happened (registered, staked...): the
+        # action's line then says it again, so it carries how many of those it echoes (the log shows one).
+        echoes = sum(1 for e in self.events[said:] if e.player)
         if fee:
             ledger.pay_fee(player, fee)
             self.events.append(Event(self.block, "fee", f"Paid a {fee / 1e9:.9f} τ fee for {action.kind} "
                                      "(burned)", {"coldkey": player, "fee_rao": fee, "action": action.kind},
                                      player=True))
-        self.events.append(Event(self.block, "action", text, {"action": action.to_dict()}, player=True))
+        data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {})}
+        self.events.append(Event(self.block, "action", text, data, player=True))
         return Outcome(True)
 
     def _upfront_cost(self, action: Action) -> int:
@@ -458,7 +463,9 @@ class World:
 
     def _do_answer(self, action: Answer) -> str:
         # The level that asked checks the answer (it sees this action); the chain is not involved.
-        return f"You answered {action.question_id}: {action.value:g}"
+        # A level lists its questions in ``extra["questions"]`` (id -> text): the log quotes the question.
+        ask = self.extra.get("questions", {}).get(action.question_id)
+        return f"You answered “{ask}”: {action.value:g}" if ask else f"You answered {action.value:g}"
 
     def _do_set_take(self, action: SetTake) -> str:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)

@@ -48,6 +48,7 @@ class GameScreen(TimeControls, TabFeeding, PlayerActions, LevelFlow, Screen):
         Binding("N", "next_epoch", "Next epoch"),
         Binding("h", "next_halving", "To halving"),
         Binding("e", "explain", "Explain"),
+        Binding("f", "filter_log", "Log: yours/all", show=False),
         Binding("1", "tab('metagraph')", "Metagraph", show=False),
         Binding("2", "tab('miner')", "Miner", show=False),
         Binding("3", "tab('validator')", "Validator", show=False),
@@ -139,6 +140,10 @@ class GameScreen(TimeControls, TabFeeding, PlayerActions, LevelFlow, Screen):
 
     def on_world_updated(self, message: WorldUpdated) -> None:
         self.show_snapshot(message.snapshot)
+
+    def action_filter_log(self) -> None:
+        """Show only your own lines in the event log, or every line again."""
+        self.query_one(EventLog).toggle_mine_only()
 
     def action_leave_field(self) -> None:
         """Escape in a form field gives the keys back to the game (space, n, +/-, i...)."""
