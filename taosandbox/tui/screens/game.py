@@ -131,6 +131,9 @@ class GameScreen(TimeControls, TabFeeding, PlayerActions, LevelFlow, Screen):
         halving = self.sim.take_halving()
         if halving is not None:
             self._show_halving(halving)
+        prune = self.sim.take_prune()
+        if prune is not None:
+            self._show_prune(prune)
         if self.session is not None:
             self._update_level(snapshot)
 
