@@ -8,7 +8,6 @@ field by its dotted path (``neurons[2].stake_tao``) so a level loader can point 
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from taosandbox.chain.units import U16_MAX
 from taosandbox.chain.governance import POLICIES, GovernanceConfig, proposal_problems
 from taosandbox.chain.hyperparams import SANDBOX, Hyperparameters, validate
+from taosandbox.spelling import did_you_mean
 
 ROLES = ("miner", "validator", "delegator")
 NEURON_ROLES = ("miner", "validator")
@@ -194,11 +194,6 @@ _LISTS = {"neurons": NeuronSpec, "nominators": NominatorSpec, "arrivals": Arriva
           "upgrades": UpgradeSpec}
 
 
-def _suggest(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _check_type(value: Any, annotation: str, path: str, problems: list[Problem]) -> Any:
     """Coerce and check one leaf value against its annotation (as a string)."""
     optional = "None" in annotation
@@ -265,7 +260,7 @@ def _build(cls: type, data: Any, prefix: str, problems: list[Problem]) -> Any:
     for key, value in data.items():
         path = f"{prefix}{key}"
         if key not in names:
-            problems.append(Problem(path, f"unknown field{_suggest(str(key), names)}"))
+            problems.append(Problem(path, f"unknown field{did_you_mean(str(key), names)}"))
             continue
         if cls is Scenario and key == "hyperparameters":
             kwargs[key] = _build_hyperparameters(value, path, problems)
@@ -301,7 +296,7 @@ def _build_hyperparameters(value: Any, path: str, problems: list[Problem]) -> Hy
     names = [f.name for f in fields(Hyperparameters)]
     unknown = [key for key in value if key not in names]
     for key in unknown:
-        problems.append(Problem(f"{path}.{key}", f"unknown hyperparameter{_suggest(str(key), names)}"))
+        problems.append(Problem(f"{path}.{key}", f"unknown hyperparameter{did_you_mean(str(key), names)}"))
     merged = {f.name: getattr(SANDBOX, f.name) for f in fields(Hyperparameters)}
     merged.update({k: v for k, v in value.items() if k in names})
     # Validate without raising, so each problem gets its own line and path.
@@ -353,7 +348,7 @@ def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
         if isinstance(obj.uid, int) and obj.uid < 0:
             bad("uid", f"must not be negative, got {obj.uid}")
         if isinstance(obj.model, str) and obj.model not in MODEL_KINDS:
-            bad("model", f"unknown model {obj.model!r}{_suggest(obj.model, list(MODEL_KINDS))} "
+            bad("model", f"unknown model {obj.model!r}{did_you_mean(obj.model, list(MODEL_KINDS))} "
                          f"(expected one of {', '.join(MODEL_KINDS)})")
         if isinstance(obj.budget, int) and obj.budget < 1:
             bad("budget", f"must be at least 1, got {obj.budget}")
@@ -472,7 +467,7 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
                 node = node[int(part)]
         elif isinstance(node, dict):
             if part not in node and not (node is data.get("extra")):
-                raise KeyError(f"unknown key {part!r}{_suggest(part, list(node))}")
+                raise KeyError(f"unknown key {part!r}{did_you_mean(part, list(node))}")
             if last:
                 node[part] = value
             else:
