@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from taosandbox.sessions.format import Session, SessionError
 from taosandbox.sessions.store import load
-from taosandbox.sessions.worlds import build_world
+from taosandbox.sessions.worlds import rebuild_world
 
 EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "action": ("action", "refused"),
@@ -116,7 +116,7 @@ class Replay:
         self._since_snapshot = 0.0
         self._furthest_events: list = []
         self._furthest_block = -1
-        self.world = build_world(self.session.header)
+        self.world = rebuild_world(self.session.header)
         self._arrive()
         self._take_snapshot()
 
