@@ -352,23 +352,13 @@ def resume(path: str | Path, *, force: bool = False, autosave: bool = True) -> A
 
 def export(path: str | Path, *, csv_dir: str | None, json_path: str | None, stdout: Any) -> VerifyResult:
     """The same JSON summary and CSV series as ``taosandbox run``, from a replay of the session."""
-    import json
-
-    from taosandbox.world.headless import Recorder, summary
+    from taosandbox.world.headless import Recorder, summary, write_outputs
 
     replay = Replay(path, snapshot_seconds=None)
     recorder = Recorder() if csv_dir else None
     if recorder is not None:
         replay.listeners.append(recorder)
     result = replay.verify()
-    data = summary(replay.world, replay.end_block)
-    if json_path == "-":
-        json.dump(data, stdout, indent=2)
-        stdout.write("\n")
-    elif json_path:
-        from taosandbox.files import atomic_write
-
-        atomic_write(Path(json_path), json.dumps(data, indent=2) + "\n")
-    if recorder is not None and csv_dir:
-        recorder.write_csv(Path(csv_dir))
+    write_outputs(summary(replay.world, replay.end_block), recorder, json_path=json_path, csv_dir=csv_dir,
+                  stdout=stdout)
     return result
