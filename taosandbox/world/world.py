@@ -24,6 +24,7 @@ from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, ta
 from taosandbox.chain.yuma import topk_permits
 from taosandbox.world.actions import (Action, AddStake, Answer, Deregister, Propose, Register, RemoveStake,
                                       Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote)
+from taosandbox.world.prune_watch import PruneWatch
 from taosandbox.world.scenario import NeuronSpec, Problem, Scenario, ScenarioError
 from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
 
@@ -80,6 +81,8 @@ class World:
         self._retrain_at: dict[int, int] = {}
         """uid -> block at which a non-player miner retrains after a drift."""
         self._player_hotkeys = 0
+        self._prune_watch = PruneWatch()
+        """Warns the player before their own neuron is pruned (world/prune_watch.py)."""
         self.subnet = Subnet(scenario.hyperparameters, owner_coldkey=scenario.chain.owner_coldkey,
                              total_issuance=0, block=0)
         from taosandbox.market import Market, TaskSpec  # imports scikit-learn lazily
@@ -224,6 +227,8 @@ class World:
         self._validators_set_weights(block)
         self.governance.end_block(block)
         self._flush()
+        mine = {uid: a.hotkey for uid, a in self.agents.items() if a.is_player}
+        self.events.extend(self._prune_watch.events(sub, mine))
         new = self.events[start:]
         for fn in self._observers:
             fn(self, new)
@@ -262,7 +267,9 @@ class World:
         mine = {a.hotkey for a in self.agents.values() if a.is_player}
         for event in sub.events:
             d = event.data
+            # ledger.owner: a pruned hotkey is no longer an agent, but it was the player's all the same
             is_player = (d.get("coldkey") == player or d.get("hotkey") in mine
+                         or sub.ledger.owner.get(d.get("hotkey", "")) == player
                          or d.get("by") in mine or player in d.get("payouts", ()))
             self.events.append(replace(event, player=is_player) if is_player else event)
         sub.events.clear()
@@ -368,13 +375,18 @@ class World:
                                      {"action": action.to_dict(), "reason": reason}, player=True))
             self._flush()
             return Outcome(False, reason)
+        said = len(self.events)
         self._flush()
+        # The chain's own lines already tell the player what happened (registered, staked...): the
+        # action's line then says it again, so it carries how many of those it echoes (the log shows one).
+        echoes = sum(1 for e in self.events[said:] if e.player)
         if fee:
             ledger.pay_fee(player, fee)
             self.events.append(Event(self.block, "fee", f"Paid a {format_tao(fee, 9)} fee for {action.kind} "
                                      "(burned)", {"coldkey": player, "fee_rao": fee, "action": action.kind},
                                      player=True))
-        self.events.append(Event(self.block, "action", text, {"action": action.to_dict()}, player=True))
+        data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {})}
+        self.events.append(Event(self.block, "action", text, data, player=True))
         return Outcome(True)
 
     def _upfront_cost(self, action: Action) -> int:
@@ -458,7 +470,9 @@ class World:
 
     def _do_answer(self, action: Answer) -> str:
         # The level that asked checks the answer (it sees this action); the chain is not involved.
-        return f"You answered {action.question_id}: {action.value:g}"
+        # A level lists its questions in ``extra["questions"]`` (id -> text): the log quotes the question.
+        ask = self.extra.get("questions", {}).get(action.question_id)
+        return f"You answered “{ask}”: {action.value:g}" if ask else f"You answered {action.value:g}"
 
     def _do_set_take(self, action: SetTake) -> str:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)

@@ -10,6 +10,7 @@ from textual.widgets import ProgressBar, Static
 
 from taosandbox.chain.emission import halving_progress
 from taosandbox.chain.units import TOTAL_SUPPLY_RAO, format_tao
+from taosandbox.tui.earnings import earned_text
 from taosandbox.tui.format import blocks_as_time, per_day, sim_clock, spending_text
 
 
@@ -35,12 +36,17 @@ def halving_line(snapshot: Any) -> str:
     return f"halving #{done + 1} at {format_tao(nxt, 0)}: {format_tao(left, 2)} to go, {when}"
 
 
+def player_drain(snapshot: Any) -> int | None:
+    """Blocks until the first of the player's own hotkeys is drained (None without a UID)."""
+    own = [r.blocks_to_drain for r in snapshot.neurons if r.is_player and r.accrued_rao]
+    return min(own) if own else None
+
+
 def player_line(snapshot: Any) -> str:
     p = snapshot.player
     uids = ", ".join(map(str, p.uids)) or "none"
     return (f"[b]you[/] ({p.role}, coldkey {p.coldkey})  free [b]{format_tao(p.free_rao)}[/]  "
-            f"staked [b]{format_tao(p.staked_rao)}[/]  earned [b $text-success]{format_tao(p.earned_rao)}[/]"
-            + (f" (+{format_tao(p.pending_rao)} pending payout)" if p.pending_rao else "")
+            f"staked [b]{format_tao(p.staked_rao)}[/]  {earned_text(p.earned_rao, p.pending_rao, player_drain(snapshot))}"
             + spending_text(p)
             + f"  uids: {uids}")
 

@@ -12,6 +12,7 @@ from textual.widgets import Button, Select, Static
 
 from taosandbox.chain.units import format_tao
 from taosandbox.world.actions import Deregister, Register, Retrain, SetModel
+from taosandbox.tui.earnings import uid_earned_text
 from taosandbox.tui.format import fee_rao
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_params
 from taosandbox.tui.widgets.neuron_table import lowest_pruning_gap
@@ -74,8 +75,7 @@ def miner_status(snapshot: Any, rows: list) -> str:
         lines.append(
             f"[b]UID {r.uid}[/] {r.hotkey}: model [b]{r.model or '-'}[/], accuracy [b]{acc}[/]  "
             f"rank {r.rank:.4f}  incentive [b]{r.incentive:.4f}[/]  emission {r.emission_rao:,} ρ/epoch  "
-            f"earned [b]{format_tao(r.emission_total_rao)}[/]"
-            + (f" ({format_tao(r.accrued_rao)} paid out in {r.blocks_to_drain} blocks)" if r.accrued_rao else ""))
+            f"{uid_earned_text(r)}")
         lines.append(f"   {risk_text(snapshot, r)}")
     lines.append(cost)
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from textual.widgets import Button, Label, Static, Switch
 
 from taosandbox.world.actions import AddStake, Register, SetScoring, SetTake, SetWeights
 from taosandbox.chain.units import float_to_u16, format_tao, u16_to_float
+from taosandbox.tui.earnings import uid_earned_text
 from taosandbox.tui.format import fee_note
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_tao, parse_weights
 from taosandbox.tui.widgets.role_base import RolePanel
@@ -43,9 +44,8 @@ def validator_status(snapshot: Any, rows: list) -> str:
         lines.append(
             f"[b]UID {r.uid}[/] {r.hotkey}: stake [b]{format_tao(r.stake_rao)}[/]  permit {permit}  "
             f"vtrust [b]{r.validator_trust:.4f}[/]  dividends [b]{r.dividends:.4f}[/]  "
-            f"updated {r.updated} blocks ago  take {u16_to_float(r.take):.1%}  earned {format_tao(r.emission_total_rao)}"
-            # as the miner panel: "earned" includes what waits for the next drain, say so
-            + (f" ({format_tao(r.accrued_rao)} paid out in {r.blocks_to_drain} blocks)" if r.accrued_rao else ""))
+            f"updated {r.updated} blocks ago  take {u16_to_float(r.take):.1%}  "
+            f"{uid_earned_text(r)}")
         lines.append("   " + bonds_text(snapshot, r.uid))
     lines.append(f"Free balance: [b]{format_tao(p.free_rao)}[/]." + fee_note(snapshot))
     return "\n".join(lines)
