@@ -16,6 +16,7 @@ from taosandbox.chain.units import U16_MAX
 from taosandbox.chain.governance import POLICIES, GovernanceConfig, proposal_problems
 from taosandbox.chain.hyperparams import SANDBOX, Hyperparameters, validate
 from taosandbox.spelling import did_you_mean
+from taosandbox.world.model_choice import ModelChoice
 
 ROLES = ("miner", "validator", "delegator")
 NEURON_ROLES = ("miner", "validator")
@@ -41,7 +42,7 @@ class ScenarioError(ValueError):
 
 
 @dataclass(frozen=True)
-class NeuronSpec:
+class NeuronSpec(ModelChoice):
     role: str = "miner"
     strategy: str = "honest"
     count: int = 1
@@ -53,9 +54,6 @@ class NeuronSpec:
     """Stake the owner puts on the hotkey at the start."""
     balance_tao: float = 0.0
     """Free balance the owner starts with."""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
     take: int | None = None
     copy_of: int | None = None
     """Copycat miners: the uid whose answers they copy."""
@@ -79,7 +77,7 @@ class NominatorSpec:
 
 
 @dataclass(frozen=True)
-class PlayerSpec:
+class PlayerSpec(ModelChoice):
     role: str = "miner"
     coldkey: str = "player"
     balance_tao: float = 100.0
@@ -87,9 +85,6 @@ class PlayerSpec:
     """Start already registered (with one hotkey) instead of having to register."""
     stake_tao: float = 0.0
     """Validators: stake on the player's hotkey at the start (needs register: true)."""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,7 @@ class TaskConfig:
 
 
 @dataclass(frozen=True)
-class ArrivalSpec:
+class ArrivalSpec(ModelChoice):
     """Newcomers: a new neuron tries to register every ``every`` blocks (for pruning pressure)."""
 
     every: int = 360
@@ -109,9 +104,6 @@ class ArrivalSpec:
     stop: int | None = None
     role: str = "miner"
     strategy: str = "honest"
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
     models: tuple[str, ...] = ()
     """If set, newcomers take these models in turn (instead of ``model``)."""
     budgets: tuple[int, ...] = ()
@@ -123,14 +115,11 @@ class ArrivalSpec:
 
 
 @dataclass(frozen=True)
-class UpgradeSpec:
+class UpgradeSpec(ModelChoice):
     """A scheduled miner upgrade: at ``block`` the miner at ``uid`` retrains with a new model."""
 
     block: int = 1
     uid: int = 0
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)
