@@ -91,7 +91,9 @@ def measure_run(study: Study, params: dict[str, Any], seed: int) -> dict[str, di
     groups = collector.rows(world)
     if level_run is not None:
         groups["level"] = _level_measures(level_run)
-    return {name: _select(values, study.measures) for name, values in groups.items()}
+    selected = {name: _select(values, study.measures) for name, values in groups.items()}
+    # A group without any chosen measure has no row; the run row stays (it records that the run is done).
+    return {name: values for name, values in selected.items() if values or name == "run"}
 
 
 def _select(values: dict[str, float], wanted: tuple[str, ...]) -> dict[str, float]:
