@@ -109,8 +109,9 @@ def _run(args: argparse.Namespace) -> int:
               f"`taosandbox study {args.file} --out {out} --resume` completes it", file=sys.stderr)
         return 130
     failed = f", {outcome.failed} failed (see the error column)" if outcome.failed else ""
-    kept = f" ({outcome.skipped} kept from before)" if outcome.skipped else ""
-    print(f"{done} runs in {outcome.seconds:.1f} s{kept}{failed}: {out / 'runs.parquet'}, {out / 'runs.csv'}\n"
+    kept = f", {outcome.skipped} kept from before" if outcome.skipped else ""
+    print(f"{done} runs in the table ({outcome.done} new in {outcome.seconds:.1f} s{kept}){failed}: "
+          f"{out / 'runs.parquet'}, {out / 'runs.csv'}\n"
           f"summary: taosandbox study show {out}")
     return 1 if outcome.failed else 0
 
