@@ -112,7 +112,8 @@ class Collector:
 
     def add_epoch(self, world: Any) -> None:
         sub = world.subnet
-        result, n = sub.last_epoch, sub.n
+        result = sub.last_epoch
+        n = min(sub.n, len(result.incentive))  # a registration after the epoch, in the same block, adds a uid
         hotkeys = sub.metagraph.hotkeys
         incentive, dividends = result.incentive[:n], result.dividends[:n]
         vtrust = result.validator_trust[:n]

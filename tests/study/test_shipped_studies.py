@@ -43,3 +43,10 @@ def test_a_shipped_study_runs_in_reduced_form(path, tmp_path):
     assert EXPECTED_GROUPS[path.stem] <= set(df["group"])
     for measure in study.measures:
         assert measure in df.columns and df[measure].notna().any(), measure
+
+
+def test_the_free_sandbox_with_newcomers_runs_without_a_failed_run(tmp_path):
+    """Newcomers register in the block of an epoch: the epoch's arrays are one uid shorter than the subnet."""
+    study = parse_study("title: Sandbox\nquestion: Q\nseeds: [1]\nblocks: 100\n", file="sandbox.yaml")
+    outcome = execute.run_study(study, tmp_path / "out", workers=0)
+    assert outcome.failed == 0, pd.read_parquet(tmp_path / "out" / table.TABLE)["error"].tolist()
