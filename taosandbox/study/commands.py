@@ -143,7 +143,7 @@ def _plot(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     try:
         df, meta = load_frame(folder)
-        _xcol, lines = series(df, args.x, args.y, args.by, args.group)
+        _xcol, lines = series(df, args.x, args.y, args.by, args.group, meta.get("grid"))
     except (FileNotFoundError, OSError, PlotError) as exc:
         print(f"taosandbox study plot: {exc}", file=sys.stderr)
         return 2
@@ -151,7 +151,7 @@ def _plot(args: argparse.Namespace) -> int:
     if target.suffix not in (".png", ".svg"):
         print(f"taosandbox study plot: --image {target}: expected a .png or .svg file name", file=sys.stderr)
         return 2
-    sys.stdout.write(terminal_plot(lines, args.x, args.y) + "\n")
+    sys.stdout.write(terminal_plot(lines, args.x, args.y, color=sys.stdout.isatty()) + "\n")
     title = meta.get("title", "") + (f" [{args.group}]" if args.group else "")
     image(lines, args.x, args.y, target, title)
     print(f"image: {target}")

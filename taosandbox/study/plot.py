@@ -11,12 +11,18 @@ from taosandbox.study.measures import describe
 from taosandbox.study.summary import PARAM, interval, measure_columns, param_columns
 
 
+MARKERS = ("•", "x", "+", "o", "*", "#", "@", "%")
+"""One character per line, so lines tell apart without colour."""
+
+
 class PlotError(ValueError):
     """A plot cannot be drawn from this table (unknown column, nothing to plot)."""
 
 
-def series(df, x: str, y: str, by: str | None, group: str | None) -> tuple[str, dict[str, list[tuple]]]:
-    """(x column, {line label: [(x value, mean, low, high), ...]}) from the table's ok rows."""
+def series(df, x: str, y: str, by: str | None, group: str | None,
+           grid: dict[str, list] | None = None) -> tuple[str, dict[str, list[tuple]]]:
+    """(x column, {line label: [(x value, mean, low, high), ...]}) from the table's ok rows; points and
+    lines follow the grid's order of values (``study.json``'s grid) when it is given."""
     params = [p[len(PARAM):] for p in param_columns(df)]
     if x not in params:
         raise PlotError(f"--x {x}: not a grid parameter of this study (expected one of {', '.join(params) or 'none'})")
@@ -44,6 +50,9 @@ def series(df, x: str, y: str, by: str | None, group: str | None) -> tuple[str, 
         label = y if bycol is None else f"{by}={key[1]}" if by != "group" else str(key[1])
         stats = interval([float(v) for v in part[y]])
         lines.setdefault(label, []).append((key[0], stats["mean"], stats["low"], stats["high"]))
+    order = list((grid or {}).get(x, []))
+    for points in lines.values():
+        points.sort(key=lambda p: order.index(p[0]) if p[0] in order else len(order))
     return xcol, lines
 
 
@@ -55,22 +64,26 @@ def _xs(points: list[tuple]) -> tuple[list[float], list[str] | None]:
     return list(range(len(values))), [str(v) for v in values]
 
 
-def terminal_plot(lines: dict[str, list[tuple]], x: str, y: str, width: int = 100, height: int = 25) -> str:
+def terminal_plot(lines: dict[str, list[tuple]], x: str, y: str, width: int = 100, height: int = 25,
+                  color: bool = False) -> str:
+    """The lines as text (plotext); plain characters unless ``color``."""
     import plotext as plt
 
     plt.clear_figure()
     plt.plotsize(width, height)
-    plt.theme("clear")
-    labels = None
-    for label, points in lines.items():
+    plt.theme("pro" if color else "clear")
+    ticks: list[float] = []
+    names: list[str] = []
+    for i, (label, points) in enumerate(lines.items()):
         xs, labels_here = _xs(points)
-        labels = labels or labels_here
-        plt.plot(xs, [p[1] for p in points], label=label, marker="dot")
-    if labels:
-        plt.xticks(list(range(len(labels))), labels)
+        plt.plot(xs, [p[1] for p in points], label=label, marker=MARKERS[i % len(MARKERS)])
+        if len(xs) > len(ticks):
+            ticks, names = xs, labels_here or [f"{v:g}" for v in xs]
+    plt.xticks(ticks, names)
     plt.xlabel(x)
     plt.title(f"{y} (mean over seeds)")
-    return plt.build()
+    text = plt.build()
+    return text if color else plt.uncolorize(text)
 
 
 def image(lines: dict[str, list[tuple]], x: str, y: str, path: Path, title: str) -> Path:
