@@ -179,3 +179,23 @@ def test_a_cached_world_runs_exactly_like_a_fresh_one(reference):
     again = runner.measure_run(study, study.points[0], 1)
     assert runner.cache_stats["world_hits"] == hits + 1
     assert repr(first) == repr(again)
+
+
+def test_a_table_read_back_and_written_again_is_the_same_bytes(tmp_path):
+    """What --resume does to the rows already there: bool, int and float grid values keep their types."""
+    text = ("title: T\nquestion: Q\nseeds: [1, 2]\nblocks: 5\ngrid:\n  hyperparameters.liquid_alpha_enabled: [false, true]\n"
+            "  hyperparameters.kappa: [16384, 32767]\n  task.noise: [0.0, 0.25]\n")
+    study = load_study_text(text, tmp_path)
+    rows = []
+    for point, params in enumerate(study.points):
+        for seed in study.seeds:
+            rows.append(runner.failed_row(point, seed, params, "x") if point == 3 else
+                        {"point": point, "seed": seed, **{f"param:{k}": v for k, v in params.items()},
+                         "group": "run", "status": "ok", "error": "", "epochs": float(seed)})
+    table.write(tmp_path / "a", study, rows, total_runs=16)
+    again = table.read_rows(tmp_path / "a")
+    table.write(tmp_path / "b", study, again, total_runs=16)
+    same_files(tmp_path / "a", tmp_path / "b")
+    df = pd.read_parquet(tmp_path / "a" / table.TABLE)
+    assert str(df["param:hyperparameters.liquid_alpha_enabled"].dtype) == "bool"
+    assert str(df["param:hyperparameters.kappa"].dtype) == "int64"
