@@ -66,8 +66,9 @@ def main() -> None:
     study = parse_study((folder / "bench.yaml").read_text(), file=str(folder / "bench.yaml"))
 
     start = time.perf_counter()
-    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                           silence_logs=logging.ERROR)
     started = time.perf_counter() - start
     with Client(cluster) as client:
         client.submit(_noop, -1).result()  # warm the connection

@@ -104,8 +104,10 @@ def _run_on_dask(todo: list[RunTask], workers: int, scheduler: str | None,
     if scheduler:
         client = Client(scheduler, timeout="10s")
     else:
-        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        # On 127.0.0.1, without a dashboard; the scheduler's HTTP endpoint takes any free port.
+        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                               silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         futures = {client.submit(task_fn, task, key=_key(task), retries=1, pure=False): task for task in todo}
