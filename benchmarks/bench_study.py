@@ -54,7 +54,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--blocks", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fit-cache", choices=("off", "on"), default="off",
+                        help="the market's fit cache (off: every run trains its models, as a first study does; "
+                             "on: both phases share a fresh cache, so the second phase finds the first's fits)")
     args = parser.parse_args()
+    home = tempfile.mkdtemp(prefix="bench-study-home-")
+    os.environ["TAOSANDBOX_HOME"] = home  # workers inherit both: the user's own cache is left alone
+    if args.fit_cache == "off":
+        os.environ["TAOSANDBOX_FIT_CACHE"] = "off"
     from distributed import Client, LocalCluster
 
     from taosandbox.study.execute import run_study
@@ -92,7 +99,7 @@ def main() -> None:
     assert dask.failed == loop.failed == 0 and same, "the two runs disagree"
 
     runs = args.runs
-    print(f"{runs} runs x {args.blocks} blocks of the free sandbox")
+    print(f"{runs} runs x {args.blocks} blocks of the free sandbox (fit cache {args.fit_cache})")
     print(f"  one process, a loop: {loop_s:8.1f} s  ({loop_s / runs:.2f} s a run; first result after "
           f"{serial_first.first:.2f} s)")
     print(f"  {args.workers} Dask workers:      {dask_s:8.1f} s  (+ {started:.1f} s to start the cluster; first "
