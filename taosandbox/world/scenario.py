@@ -448,7 +448,15 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
+            if not part.isdigit():  # neurons[val-copier]: the item with that hotkey
+                named = [j for j, item in enumerate(node) if isinstance(item, dict) and item.get("hotkey") == part]
+                if not named:
+                    hotkeys = [item["hotkey"] for item in node if isinstance(item, dict) and item.get("hotkey")]
+                    named_list = ", ".join(hotkeys) if len(hotkeys) <= 8 else f"{len(hotkeys)} named"
+                    raise KeyError(f"no item {part!r}{_suggest(part, hotkeys)} (expected an index below "
+                                   f"{len(node)} or a hotkey: {named_list or 'none named'})")
+                part = str(named[0])
+            if int(part) >= len(node):
                 raise KeyError(f"no item {part} (the list has {len(node)})")
             if last:
                 node[int(part)] = value
