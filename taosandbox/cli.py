@@ -163,7 +163,7 @@ def _dtao(args: argparse.Namespace) -> int:
     if args.seed is not None:
         scenario["seed"] = args.seed
     if args.play:
-        from taosandbox.tui.dtao_app import run_dtao_app
+        from taosandbox.tui.dtao.app import run_dtao_app
 
         return run_dtao_app(scenario)
     from taosandbox.world.dtao_headless import dtao_command
