@@ -41,6 +41,24 @@ def atomic_write(path: Path, text: str) -> None:
         os.close(dir_fd)
 
 
+def replace_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` by a rename, without fsync: for caches, whose readers check what
+    they read and rebuild it when it is missing or damaged."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def unwritable_reason(path: Path | str, *, directory: bool = False) -> str | None:
     """Why ``path`` cannot be written (as a file, or as a directory to fill with files), or None.
 

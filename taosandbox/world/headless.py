@@ -12,6 +12,7 @@ from typing import IO, Any
 import numpy as np
 
 from taosandbox.chain.emission import block_emission
+from taosandbox.chain.units import format_tao
 from taosandbox.files import atomic_write, unwritable_reason
 from taosandbox.world import World
 
@@ -154,5 +155,5 @@ def run(world: World, blocks: int, *, json_path: str | None, csv_dir: str | None
         recorder.write_csv(Path(csv_dir))
     if not json_path:
         stdout.write(f"{blocks} blocks from seed {world.seed}: block {data['final_block']}, issuance "
-                     f"{data['total_issuance_rao'] / 1e9:,.4f} τ, state {data['state_hash']}\n")
+                     f"{format_tao(data['total_issuance_rao'])}, state {data['state_hash']}\n")
     return 0
