@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from taosandbox.chain.dtao import fixed, staking
 from taosandbox.chain.dtao.state import ROOT
 from taosandbox.chain.errors import ChainError
-from taosandbox.chain.units import RAO_PER_TAO, tao
+from taosandbox.chain.units import RAO_PER_TAO, tao_to_rao
 from taosandbox.world.dtao_world import DtaoWorld
 
 
@@ -95,7 +95,7 @@ def _position_value(world: DtaoWorld, coldkey: str, hotkey: str) -> int:
 
 def root_vs_alpha(world: DtaoWorld, netuid: int, hotkey: str, amount_tao: float, blocks: int) -> Comparison:
     """Stake ``amount_tao`` from the player on ``hotkey`` on root, or on ``netuid``, and play ``blocks``."""
-    amount = tao(amount_tao)
+    amount = tao_to_rao(amount_tao)
     values = {}
     alpha_now = 0
     for where in (ROOT, netuid):

@@ -23,7 +23,7 @@ from taosandbox.chain.emission import block_emission, next_halving_threshold
 from taosandbox.chain.errors import ChainError
 from taosandbox.chain.events import Event
 from taosandbox.chain.hyperparams import Hyperparameters
-from taosandbox.chain.units import RAO_PER_TAO, tao
+from taosandbox.chain.units import RAO_PER_TAO, tao_to_rao
 from taosandbox.chain.yuma import EpochInputs, run_epoch
 from taosandbox.world.dtao_scenario import DtaoScenario
 
@@ -114,8 +114,8 @@ class DtaoWorld:
     # ------------------------------------------------------------------ genesis
     def _genesis(self) -> None:
         sc, st = self.scenario, self.state
-        st.free[self.player] = tao(sc.player_balance_tao)
-        per_pool = tao(sc.pool_tao)
+        st.free[self.player] = tao_to_rao(sc.player_balance_tao)
+        per_pool = tao_to_rao(sc.pool_tao)
         for n, price in enumerate(sc.subnet_prices(), start=1):
             owner = f"sn{n}-owner"
             st.free[owner] = per_pool
@@ -131,7 +131,7 @@ class DtaoWorld:
                 s.hotkeys.append(hk)
                 validators.add(len(s.hotkeys) - 1)
                 quality.append(0.0)
-                alpha = tao(sc.validator_alpha) if k == 0 else tao(sc.validator_alpha) // (2 * k)
+                alpha = tao_to_rao(sc.validator_alpha) if k == 0 else tao_to_rao(sc.validator_alpha) // (2 * k)
                 staking.credit_alpha(s, hk, f"{hk}-ck", alpha)
                 s.alpha_out += alpha
             for k in range(sc.miners_per_subnet):
@@ -146,12 +146,12 @@ class DtaoWorld:
                                           np.zeros(size, dtype=np.int64), np.full(size, -10_000, dtype=np.int64),
                                           np.array(quality), validators)
         if sc.root_stake_tao:
-            each = tao(sc.root_stake_tao) // sc.subnets
+            each = tao_to_rao(sc.root_stake_tao) // sc.subnets
             for n in range(1, sc.subnets + 1):
                 hk = f"sn{n}-val0"
                 st.root_stake[(hk, st.owner[hk])] = each
         held = sum(st.free.values()) + st.root_tao + sum(s.pool.tao for s in st.subnets.values())
-        st.free[OUTSIDE] = max(tao(sc.total_issuance_tao) - held, 0)
+        st.free[OUTSIDE] = max(tao_to_rao(sc.total_issuance_tao) - held, 0)
         st.total_issuance = held + st.free[OUTSIDE]
         self.events.append(Event(0, "action", f"dTAO world {sc.name!r}: root and {sc.subnets} subnets", {}))
 
@@ -221,11 +221,11 @@ class DtaoWorld:
         try:
             if kind == "stake":
                 detail = staking.add_stake(self.state, self.player, action["hotkey"], action["netuid"],
-                                           tao(action["amount_tao"]), action.get("limit_price_rao"),
+                                           tao_to_rao(action["amount_tao"]), action.get("limit_price_rao"),
                                            action.get("allow_partial", False))
             elif kind == "unstake":
                 detail = staking.remove_stake(self.state, self.player, action["hotkey"], action["netuid"],
-                                              tao(action["amount"]), action.get("limit_price_rao"),
+                                              tao_to_rao(action["amount"]), action.get("limit_price_rao"),
                                               action.get("allow_partial", False))
             elif kind == "register":
                 netuid = action["netuid"]
