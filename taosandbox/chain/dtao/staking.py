@@ -234,7 +234,8 @@ def add_subnet(state: DtaoState, netuid: int, owner_coldkey: str, owner_hotkey: 
     alpha = lock_tao if alpha_reserve is None else alpha_reserve
     _check_amount(alpha, "an alpha reserve")
     state.free[owner_coldkey] -= lock_tao
-    s = Subnet(netuid, owner_coldkey, owner_hotkey, Pool(lock_tao, alpha), last_epoch_block=state.block, **fields)
+    fields.setdefault("last_epoch_block", state.block)
+    s = Subnet(netuid, owner_coldkey, owner_hotkey, Pool(lock_tao, alpha), **fields)
     state.subnets[netuid] = s
     state.owner.setdefault(owner_hotkey, owner_coldkey)
     s.hotkeys.append(owner_hotkey)
