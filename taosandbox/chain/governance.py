@@ -23,7 +23,6 @@ transactions; the non-player transactions made here (scheduled proposals, senato
 
 from __future__ import annotations
 
-import difflib
 import zlib
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -34,9 +33,10 @@ from taosandbox.chain.errors import ChainError
 from taosandbox.chain.fees import cannot_pay
 from taosandbox.chain.hyperparams import Hyperparameters, validate
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import tao
+from taosandbox.chain.units import tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import EpochInputs, topk_permits, run_epoch
 from taosandbox.chain.events import Event
+from taosandbox.spelling import did_you_mean
 
 POLICIES = ("self_interest", "always_yes", "always_no")
 """How a non-player senator votes (taosandbox/chain/governance.py, docs/governance.md)."""
@@ -76,18 +76,13 @@ def proposal_problems(changes: dict[str, Any], hp: Hyperparameters) -> list[str]
 
     Checks names, types and RANGES / rule violations (``validate``); the subnet checks the rest."""
     names = [f.name for f in fields(Hyperparameters)]
-    unknown = [f"{k}: not a hyperparameter{_did_you_mean(str(k), names)}" for k in changes if k not in names]
+    unknown = [f"{k}: not a hyperparameter{did_you_mean(str(k), names)}" for k in changes if k not in names]
     if unknown:
         return unknown
     probe = object.__new__(Hyperparameters)
     for f in fields(Hyperparameters):
         object.__setattr__(probe, f.name, changes.get(f.name, getattr(hp, f.name)))
     return validate(probe)
-
-
-def _did_you_mean(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 STATUSES = ("open", "passed", "rejected", "enacted")
@@ -135,7 +130,7 @@ class Governance:
         self.triumvirate: tuple[str, ...] = tuple(seats)
         for coldkey in seats:
             if coldkey not in subnet.ledger.free:
-                subnet.ledger.create_coldkey(coldkey, tao(config.triumvirate_balance_tao))
+                subnet.ledger.create_coldkey(coldkey, tao_to_rao(config.triumvirate_balance_tao))
         self.proposals: list[Proposal] = []
         self._schedule = sorted(config.schedule, key=lambda item: item["block"])
         self._next_scheduled = 0
@@ -321,9 +316,9 @@ class Governance:
         elif d1 < d0 - 1e-9:
             losses.append(f"its dividend share falls {d0:.2%} → {d1:.2%}")
         if t1 > t0:
-            gains.append(f"its take limit rises {t0 / 65535:.1%} → {t1 / 65535:.1%}")
+            gains.append(f"its take limit rises {u16_to_float(t0):.1%} → {u16_to_float(t1):.1%}")
         elif t1 < t0:
-            losses.append(f"its take limit falls {t0 / 65535:.1%} → {t1 / 65535:.1%}")
+            losses.append(f"its take limit falls {u16_to_float(t0):.1%} → {u16_to_float(t1):.1%}")
         if gains and not losses:
             return True, "; ".join(gains)
         return False, "; ".join(losses) or "nothing in it for its returns"

@@ -56,7 +56,7 @@ def check_command(files: list[str], out: TextIO | None = None, *, play: bool = F
                 out.write(line + "\n")
             continue
         steps = len(level.solution)
-        read = (f"{name}: file ok ({level.name}: {level.title}; {len(level.leaves)} objectives, "
+        read = (f"{name}: file ok ({level.name}: {level.title}; {len(level.leaves)} objective{'s' if len(level.leaves) != 1 else ''}, "
                 f"deadline block {level.deadline}; a {steps}-step solution")
         if not play:
             out.write(f"{read}, not played: add --play to check that it passes)\n")

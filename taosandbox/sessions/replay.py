@@ -27,7 +27,7 @@ from typing import Any, Callable
 from taosandbox.sessions.format import Session, SessionError
 from taosandbox.sessions.states import StateStore, session_key
 from taosandbox.sessions.store import load
-from taosandbox.sessions.worlds import build_world, scenario_of
+from taosandbox.sessions.worlds import rebuild_world, scenario_of
 
 EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "action": ("action", "refused"),
@@ -139,7 +139,7 @@ class Replay:
         # cached state instead, without building the world (resume, which only goes forward).
         starts = self._states[::-1] if from_latest_state else [b for b in self._states[:1] if b == 0]
         if not any(self._restore_state(b, check_header=True) for b in list(starts) if b in self._states):
-            self.world = build_world(self.session.header)
+            self.world = rebuild_world(self.session.header)
             self._arrive()
         self._take_snapshot()
 
@@ -386,7 +386,7 @@ class Replay:
             self._furthest_block, self._furthest_events = -1, []
             self._snapshots, self._snapshot_blocks, self._snapshot_bytes = {}, [], 0
             self._restored_state = False
-            self.world = build_world(self.session.header)
+            self.world = rebuild_world(self.session.header)
             self._arrive()
         self.run_to_end()
         return VerifyResult(
@@ -453,23 +453,13 @@ def resume(path: str | Path, *, force: bool = False, autosave: bool = True) -> A
 
 def export(path: str | Path, *, csv_dir: str | None, json_path: str | None, stdout: Any) -> VerifyResult:
     """The same JSON summary and CSV series as ``taosandbox run``, from a replay of the session."""
-    import json
-
-    from taosandbox.world.headless import Recorder, summary
+    from taosandbox.world.headless import Recorder, summary, write_outputs
 
     replay = Replay(path, snapshot_seconds=None, saved_states=False)  # the series need every block
     recorder = Recorder() if csv_dir else None
     if recorder is not None:
         replay.listeners.append(recorder)
     result = replay.verify()
-    data = summary(replay.world, replay.end_block)
-    if json_path == "-":
-        json.dump(data, stdout, indent=2)
-        stdout.write("\n")
-    elif json_path:
-        from taosandbox.files import atomic_write
-
-        atomic_write(Path(json_path), json.dumps(data, indent=2) + "\n")
-    if recorder is not None and csv_dir:
-        recorder.write_csv(Path(csv_dir))
+    write_outputs(summary(replay.world, replay.end_block), recorder, json_path=json_path, csv_dir=csv_dir,
+                  stdout=stdout)
     return result

@@ -266,3 +266,17 @@ def test_levels_check_play_plays_the_solution(tmp_path):
     out = io.StringIO()
     assert check_command([str(idle)], out, play=True) == 1
     assert "a 0-step solution that does NOT pass: failed at block" in out.getvalue()
+
+
+def test_the_log_quotes_the_question_not_its_id():
+    from taosandbox.levels.level import load_level
+    from taosandbox.levels.run import attach
+    from taosandbox.world import World
+    from taosandbox.world.actions import Answer
+
+    level = load_level("blocks-and-rewards")
+    world = World(level.scenario)
+    attach(level, world)
+    world.apply(Answer("hour", 3600))
+    text = world.events[-1].text
+    assert text == "You answered “How many seconds do 300 blocks take?”: 3600" and "hour:" not in text

@@ -24,7 +24,7 @@ def no_building(monkeypatch) -> None:
     def refuse(_header):
         raise AssertionError("the world was rebuilt instead of restored")
 
-    monkeypatch.setattr(replay_module, "build_world", refuse)
+    monkeypatch.setattr(replay_module, "rebuild_world", refuse)
 
 
 def test_the_recorder_keys_states_as_the_file_does() -> None:

@@ -36,7 +36,8 @@ async def test_level_keys_answer_and_hint_from_the_game():
         await pilot.press("enter")
         await wait_for_screen(pilot, "GameScreen")
         game = app.screen
-        await pilot.press("a")
+        assert isinstance(app.focused, Input) and app.focused.id == "answer-0"  # the intro closes into it
+        await pilot.press("escape", "a")  # away from the box, and a brings the cursor back
         assert isinstance(app.focused, Input) and app.focused.id == "answer-0"
         await pilot.press("1", "enter")
         await pilot.pause()
@@ -68,6 +69,10 @@ async def test_title_start_builds_the_sandbox_in_a_worker(monkeypatch):
         await pilot.press("v")  # validator
         await pilot.click("#title-start")
         await wait_for_screen(pilot, "GameScreen")
+        for _ in range(300):  # the screen is pushed before its world's first snapshot is shown
+            if app.screen.snapshot is not None:
+                break
+            await pilot.pause(0.05)
         assert app.screen.snapshot.player.role == "validator"
         assert app.screen.query_one("#tabs").active == "validator"
 

@@ -48,12 +48,13 @@ class GameScreen(TimeControls, TabFeeding, PlayerActions, LevelFlow, Screen):
         Binding("N", "next_epoch", "Next epoch"),
         Binding("h", "next_halving", "To halving"),
         Binding("e", "explain", "Explain"),
-        Binding("1", "tab('metagraph')", "Metagraph", show=False),
-        Binding("2", "tab('miner')", "Miner", show=False),
-        Binding("3", "tab('validator')", "Validator", show=False),
-        Binding("4", "tab('delegator')", "Delegator", show=False),
-        Binding("5", "tab('charts')", "Charts", show=False),
-        Binding("6", "tab('governance')", "Governance", show=False),
+        Binding("f", "filter_log", "Log: yours/all", show=False),
+        Binding("1", "tab_key('metagraph')", "Metagraph", show=False),
+        Binding("2", "tab_key('miner')", "Miner", show=False),
+        Binding("3", "tab_key('validator')", "Validator", show=False),
+        Binding("4", "tab_key('delegator')", "Delegator", show=False),
+        Binding("5", "tab_key('charts')", "Charts", show=False),
+        Binding("6", "tab_key('governance')", "Governance", show=False),
         Binding("i", "level_hint", "Hint", show=False),
         Binding("a", "level_answer", "Answer", show=False),
         Binding("escape", "leave_field", "Leave field", show=False),
@@ -130,6 +131,9 @@ class GameScreen(TimeControls, TabFeeding, PlayerActions, LevelFlow, Screen):
         halving = self.sim.take_halving()
         if halving is not None:
             self._show_halving(halving)
+        prune = self.sim.take_prune()
+        if prune is not None:
+            self._show_prune(prune)
         if self.session is not None:
             self._update_level(snapshot)
 
@@ -139,6 +143,15 @@ class GameScreen(TimeControls, TabFeeding, PlayerActions, LevelFlow, Screen):
 
     def on_world_updated(self, message: WorldUpdated) -> None:
         self.show_snapshot(message.snapshot)
+
+    def action_tab_key(self, tab: str) -> None:
+        """A digit key: switch tabs (and, in a level with an open question, say how to answer)."""
+        self.action_tab(tab)
+        self.warn_if_answering()
+
+    def action_filter_log(self) -> None:
+        """Show only your own lines in the event log, or every line again."""
+        self.query_one(EventLog).toggle_mine_only()
 
     def action_leave_field(self) -> None:
         """Escape in a form field gives the keys back to the game (space, n, +/-, i...)."""

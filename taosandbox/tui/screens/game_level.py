@@ -35,8 +35,18 @@ class LevelFlow:
         def after(start: bool | None) -> None:
             if not start:
                 self.app.leave_game()  # type: ignore[attr-defined]
+            elif self.session.level.questions:  # a level that asks first: the cursor waits in the answer box
+                self.query_one("#objectives", ObjectivesPanel).focus_answer()
 
         self.app.push_screen(LevelIntroModal(self.session.level), after)
+
+    def warn_if_answering(self) -> None:
+        """A digit switched tabs while a question is open: say how to type an answer instead."""
+        if self.session is None or not self.session.level.questions:
+            return
+        if self.query_one("#objectives", ObjectivesPanel).open_answers():
+            self.app.notify("Digits 1-6 switch tabs. To type an answer, press a (the answer box) first.",
+                            title="Answering?", timeout=5)
 
     def _update_level(self, snapshot: Any) -> None:
         self.query_one("#objectives").update_from(snapshot)  # type: ignore[attr-defined]
@@ -75,4 +85,5 @@ class LevelFlow:
         if self.session is None or not self.session.level.questions:
             self.app.notify("There is no question to answer here.", timeout=4)
             return
-        self.query_one("#answer-0").focus()
+        if not self.query_one("#objectives", ObjectivesPanel).focus_answer():
+            self.app.notify("Every question is answered.", timeout=4)

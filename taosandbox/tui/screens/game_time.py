@@ -16,7 +16,8 @@ from textual.worker import get_current_worker
 from taosandbox.tui.format import blocks_as_time
 from taosandbox.tui.messages import SimStopped, WorldUpdated
 from taosandbox.tui.screens.halving import HalvingModal
-from taosandbox.tui.sim import HALVING_SKIP_CAP
+from taosandbox.tui.screens.prune import PruneModal
+from taosandbox.tui.sim import HALVING_SKIP_CAP, is_prune_alert
 from taosandbox.tui.widgets.chain_panel import ChainPanel
 from taosandbox.tui.widgets.event_log import EventLog
 
@@ -112,6 +113,9 @@ class TimeControls:
             if any(e.kind == "halving" for e in events):
                 reason = "halving"
                 break
+            if any(is_prune_alert(e) for e in events):
+                reason = "prune"  # the player's own neuron: stop on that block, the banner says why
+                break
             if self.session is not None and self.session.run.finished:
                 reason = "level over"  # stop on the deciding block, not up to a refresh later (MAX ran on ~600)
                 break
@@ -150,3 +154,9 @@ class TimeControls:
                 self.resume()
 
         self.app.push_screen(HalvingModal(event, self.snapshot), after)
+
+    def _show_prune(self, event: Any) -> None:
+        """The player's neuron was pruned or is next to be: stop time and explain (it stays paused)."""
+        self.pause()
+        self.resume_after_banner = False
+        self.app.push_screen(PruneModal(event, self.snapshot))
