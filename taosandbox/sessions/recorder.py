@@ -12,8 +12,10 @@ from taosandbox.files import atomic_write
 from taosandbox.sessions.store import check_replaceable, new_autosave_path, save_path
 from taosandbox.sessions.worlds import make_header
 
-STATE_EVERY_BLOCKS = 500
-"""A world state goes to the cache at every checkpoint this many blocks apart (and at each autosave)."""
+STATE_SECONDS = 0.5
+"""A world state goes to the cache at the first checkpoint after this much stepping (CPU time of the
+stepping thread), and at each autosave. Writing one costs ~30-60 ms, so this is ~10 % of a game run at
+full speed, and a seek in the viewer never has more than this much stepping to redo."""
 
 _RECORDERS: "weakref.WeakKeyDictionary[Any, SessionRecorder]" = weakref.WeakKeyDictionary()
 
@@ -52,7 +54,8 @@ class SessionRecorder:
         self.notice: str | None = None
         """Set by ``resume`` when only part of the file could be replayed."""
         self._state_block: int | None = None
-        """Block of the last state this recorder kept in the cache."""
+        """Block of the last autosave state this recorder kept in the cache."""
+        self._state_clock = time.thread_time()
         world.add_observer(self._on_block)
         _RECORDERS[world] = self
 
@@ -65,10 +68,14 @@ class SessionRecorder:
         block = world.block
         if block % self.every == 0:
             self.checkpoints.append((block, world.state_hash()))
-            if block % STATE_EVERY_BLOCKS == 0:
+            now = time.thread_time()
+            if now < self._state_clock:  # stepped by another thread now: count from here
+                self._state_clock = now
+            elif now - self._state_clock >= STATE_SECONDS:
                 # Taken before the player acts in this block: usable only if no action follows in it
                 # (sessions.states checks that against the file).
                 self._store_state(block, keep=True)
+                self._state_clock = time.thread_time()
         if self.autosave_path is not None:
             saved_block, saved_actions, saved_time = self._saved_at
             changed = len(world.action_log) != saved_actions

@@ -424,19 +424,23 @@ def verify(path: str | Path) -> VerifyResult:
     return Replay(path, snapshot_seconds=None, saved_states=False).verify()
 
 
-def resume(path: str | Path, *, force: bool = False, autosave: bool = True) -> Any:
+def resume(path: str | Path, *, force: bool = False, autosave: bool = True,
+           saved_states: bool = True) -> Any:
     """Rebuild the world of a session and replay it to its last block; returns the World.
 
-    A recorder continues the session (autosaving to a new file, never over ``path``): find it with
-    ``SessionRecorder.of(world)``; its ``notice`` says when only the intact part was replayed. A
-    replay that diverges from the recording raises SessionError unless ``force``."""
+    From the latest world state in the cache that checks against the file (``sessions.states``), if
+    any and ``saved_states``; otherwise from block 0. A recorder continues the session (autosaving to
+    a new file, never over ``path``): find it with ``SessionRecorder.of(world)``; its ``notice`` says
+    when only the intact part was replayed. A replay that diverges from the recording raises
+    SessionError unless ``force``."""
     from taosandbox.sessions.recorder import SessionRecorder
 
     session = load(path)
     level = session.header.level
     # A level's rules live in objects registered by world (LevelSession.of): those worlds are rebuilt.
     replay = Replay(session, strict=not force, snapshot_seconds=None,
-                    saved_states=level is None or not level.get("rules", True), from_latest_state=True)
+                    saved_states=saved_states and (level is None or not level.get("rules", True)),
+                    from_latest_state=True)
     replay.run_to_end()
     world = replay.world
     session = replay.session
