@@ -58,6 +58,9 @@ class NeuronSpec:
     params: dict = field(default_factory=dict)
     budget: int = 200
     take: int | None = None
+    delegate: bool | None = None
+    """Accepts nominators from the start (has called become_delegate); None = validators do, miners
+    do not."""
     copy_of: int | None = None
     """Copycat miners: the uid whose answers they copy."""
     favoured: tuple[int, ...] = ()

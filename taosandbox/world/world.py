@@ -108,19 +108,20 @@ class World:
                     f"{spec.hotkey}-{k + 1}" if spec.hotkey else f"{spec.role[:3]}-{index}")
                 coldkey = spec.coldkey or f"{hotkey}-owner"
                 self._genesis_neuron(spec, hotkey, coldkey)
-        for nom in sc.nominators:
+        for i, nom in enumerate(sc.nominators):
             ledger.create_coldkey(nom.coldkey, tao(nom.balance_tao))
             for hotkey, amount in nom.stakes.items():
-                ledger.free[nom.coldkey] += tao(amount)
-                ledger.total_issuance += tao(amount)
-                sub.ledger.add_stake(nom.coldkey, hotkey, tao(amount))
+                if hotkey not in ledger.delegates and ledger.owner.get(hotkey) != nom.coldkey:
+                    raise ScenarioError([Problem(f"nominators[{i}].stakes.{hotkey}",
+                                                 "not a delegate of the scenario (validators are, unless "
+                                                 "delegate: false)")])
+                if tao(amount):
+                    ledger.mint_stake(nom.coldkey, hotkey, tao(amount))
         if player.register:
             hotkey = self._next_player_hotkey()
             uid = sub.genesis_neuron(player.coldkey, hotkey, 0)
             if player.stake_tao:
-                ledger.free[player.coldkey] += tao(player.stake_tao)
-                ledger.total_issuance += tao(player.stake_tao)
-                ledger.add_stake(player.coldkey, hotkey, tao(player.stake_tao))
+                ledger.mint_stake(player.coldkey, hotkey, tao(player.stake_tao))
             role = "validator" if player.role == "validator" else "miner"
             self._add_agent(uid, hotkey, player.coldkey, role, "player", is_player=True,
                             model=player.model, params=player.params, budget=player.budget)
@@ -128,6 +129,8 @@ class World:
         reserve = sum(tao(a.balance_tao) * a.limit for a in sc.arrivals)
         outside = max(tao(sc.chain.total_issuance_tao) - ledger.total_issuance, reserve)
         ledger.create_coldkey(OUTSIDE, outside)
+        # The subnet has been running: its last root epoch set the block emission from this issuance.
+        sub.emission_rate = emission.block_emission(ledger.total_issuance)
         # The subnet has been running: permits as the last epoch would have left them (§4.3).
         n = sub.n
         if n:
@@ -156,11 +159,12 @@ class World:
         sub, ledger = self.subnet, self.subnet.ledger
         if coldkey not in ledger.free:
             ledger.create_coldkey(coldkey, 0)
-        ledger.free[coldkey] += tao(spec.balance_tao) + tao(spec.stake_tao)
-        ledger.total_issuance += tao(spec.balance_tao) + tao(spec.stake_tao)
-        uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take)
-        if spec.stake_tao:
-            ledger.add_stake(coldkey, hotkey, tao(spec.stake_tao))
+        if tao(spec.balance_tao):
+            ledger.mint(coldkey, tao(spec.balance_tao))
+        delegate = spec.role == "validator" if spec.delegate is None else spec.delegate
+        uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take, delegate=delegate)
+        if tao(spec.stake_tao):
+            ledger.mint_stake(coldkey, hotkey, tao(spec.stake_tao))
         self._add_agent(uid, hotkey, coldkey, spec.role, spec.strategy, model=spec.model,
                         params=spec.params, budget=spec.budget, copy_of=spec.copy_of,
                         favoured=spec.favoured, sample_size=spec.sample_size, noise=spec.noise)
@@ -310,8 +314,7 @@ class World:
             amount = min(tao(spec.balance_tao), ledger.balance(OUTSIDE))
             ledger.create_coldkey(coldkey, 0)
             if amount:
-                ledger.free[OUTSIDE] -= amount
-                ledger.free[coldkey] += amount
+                ledger.transfer(OUTSIDE, coldkey, amount)
             fee = fees.fee_for("register", self.scenario.chain.fee_rao)
             if fees.cannot_pay(ledger, coldkey, fee, self.subnet.burn):
                 continue
@@ -517,7 +520,7 @@ class World:
         return Snapshot(
             block=block, seconds=block * BLOCK_SECONDS, hyperparameters=hp,
             total_issuance_rao=ledger.total_issuance,
-            block_emission_rao=emission.block_emission(ledger.total_issuance),
+            block_emission_rao=sub.next_block_emission(),
             halving_index=emission.halving_index(ledger.total_issuance),
             next_halving_issuance_rao=emission.next_halving_threshold(ledger.total_issuance),
             blocks_to_next_halving=emission.blocks_to_next_halving(ledger.total_issuance),
@@ -551,7 +554,9 @@ class World:
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
             earned_rao=ledger.earned.get(ck, 0),
-            pending_rao=int(sum(int(sub.accrued[a.uid].sum()) for a in mine)), spent_burn_rao=ledger.burned_by.get(ck, 0),
+            pending_rao=sum(sub.pending_for(hk) for hk in {a.hotkey for a in mine} | {
+                hk for hk in sub.orphaned if ledger.owner.get(hk) == ck}),
+            spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
             start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
         )
@@ -590,7 +595,9 @@ class World:
                        sorted(ledger.free.items()), sorted(ledger.stake.items()),
                        ledger.accrued, sorted(ledger.take.items()),
                        mg.hotkeys, sorted(mg.vacant), sub.hp, sorted(self._retrain_at.items()),
-                       [(b, u, hk, r.tobytes()) for b, u, hk, r in sub.commits])).encode())
+                       [(b, u, hk, r.tobytes()) for b, u, hk, r in sub.commits],
+                       sorted(ledger.stake_delta.items()), sorted(ledger.delegates), sub.emission_rate,
+                       sorted(sub.orphaned.items()), sub.staking.digest())).encode())
         for array in (mg.registered_block[:n], mg.last_update[:n], mg.validator_permit[:n],
                       mg.pruning_score[:n], mg.weights[:n, :n], mg.bonds[:n, :n], mg.emission[:n],
                       sub.accrued[:n], sub.last_commit[:n]):
