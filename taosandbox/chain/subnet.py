@@ -15,7 +15,7 @@ from taosandbox.chain.hyperparams import Hyperparameters
 from taosandbox.chain.ledger import Ledger, drain_slot
 from taosandbox.chain.metagraph import Metagraph
 from taosandbox.chain.staking import StakingRules
-from taosandbox.chain.units import format_tao
+from taosandbox.chain.units import U16_MAX, format_tao, u16_to_float
 from taosandbox.chain.weights import check_weights
 from taosandbox.chain.yuma import EpochInputs, EpochResult, run_epoch
 from taosandbox.chain.events import Event
@@ -273,7 +273,7 @@ class Subnet:
         # cleared, others stay as they were.
         rows, stored = result.matrix_rows, result.compact("bonds_stored")
         written = result.new_validator_permit[rows]
-        mg.bonds[rows[written], :n] = np.floor(stored[written] * 65535.0) / 65535.0
+        mg.bonds[rows[written], :n] = np.floor(stored[written] * U16_MAX) / U16_MAX
         cleared = rows[~written & inputs.validator_permit[rows]]
         mg.bonds[cleared, :n] = 0.0
         for name in Metagraph.METRICS:
@@ -443,7 +443,7 @@ class Subnet:
     def become_delegate(self, coldkey: str, hotkey: str, take: int) -> None:
         """``do_become_delegate``: the hotkey accepts nominators from now on, at this take."""
         self.staking.become_delegate(self.ledger, self.hp, coldkey, hotkey, take, self.block)
-        self._emit("delegate_added", f"{hotkey} became a delegate at take {take / 65535:.2%}",
+        self._emit("delegate_added", f"{hotkey} became a delegate at take {u16_to_float(take):.2%}",
                    coldkey=coldkey, hotkey=hotkey, take=take)
 
     def set_take(self, coldkey: str, hotkey: str, take: int) -> None:
@@ -457,9 +457,9 @@ class Subnet:
             return
         current = ledger.take.get(hotkey, self.hp.default_take)
         if take == current and ledger.owner.get(hotkey) == coldkey:
-            raise ChainError("same_take", f"the take of {hotkey} is already {take / 65535:.2%}")
+            raise ChainError("same_take", f"the take of {hotkey} is already {u16_to_float(take):.2%}")
         if take > current:
             self.staking.increase_take(ledger, self.hp, coldkey, hotkey, take, self.block)
         else:
             self.staking.decrease_take(ledger, self.hp, coldkey, hotkey, take)
-        self._emit("take_set", f"{hotkey} set its take to {take / 65535:.2%}", hotkey=hotkey, take=take)
+        self._emit("take_set", f"{hotkey} set its take to {u16_to_float(take):.2%}", hotkey=hotkey, take=take)

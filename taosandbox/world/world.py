@@ -20,10 +20,11 @@ from taosandbox.chain.events import Event
 from taosandbox.chain.governance import Governance
 from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import topk_permits
 from taosandbox.world.actions import (Action, AddStake, Answer, Deregister, Propose, Register, RemoveStake,
                                       Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote)
+from taosandbox.world.prune_watch import PruneWatch
 from taosandbox.world.scenario import NeuronSpec, Problem, Scenario, ScenarioError
 from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
 
@@ -80,6 +81,8 @@ class World:
         self._retrain_at: dict[int, int] = {}
         """uid -> block at which a non-player miner retrains after a drift."""
         self._player_hotkeys = 0
+        self._prune_watch = PruneWatch()
+        """Warns the player before their own neuron is pruned (world/prune_watch.py)."""
         self.subnet = Subnet(scenario.hyperparameters, owner_coldkey=scenario.chain.owner_coldkey,
                              total_issuance=0, block=0)
         from taosandbox.market import Market, TaskSpec  # imports scikit-learn lazily
@@ -98,7 +101,7 @@ class World:
     def _genesis(self) -> None:
         sc, sub, ledger = self.scenario, self.subnet, self.subnet.ledger
         player = sc.player
-        ledger.create_coldkey(player.coldkey, tao(player.balance_tao))
+        ledger.create_coldkey(player.coldkey, tao_to_rao(player.balance_tao))
         counter = {"miner": 0, "validator": 0}
         for spec in sc.neurons:
             for k in range(spec.count):
@@ -109,25 +112,25 @@ class World:
                 coldkey = spec.coldkey or f"{hotkey}-owner"
                 self._genesis_neuron(spec, hotkey, coldkey)
         for i, nom in enumerate(sc.nominators):
-            ledger.create_coldkey(nom.coldkey, tao(nom.balance_tao))
+            ledger.create_coldkey(nom.coldkey, tao_to_rao(nom.balance_tao))
             for hotkey, amount in nom.stakes.items():
                 if hotkey not in ledger.delegates and ledger.owner.get(hotkey) != nom.coldkey:
                     raise ScenarioError([Problem(f"nominators[{i}].stakes.{hotkey}",
                                                  "not a delegate of the scenario (validators are, unless "
                                                  "delegate: false)")])
-                if tao(amount):
-                    ledger.mint_stake(nom.coldkey, hotkey, tao(amount))
+                if tao_to_rao(amount):
+                    ledger.mint_stake(nom.coldkey, hotkey, tao_to_rao(amount))
         if player.register:
             hotkey = self._next_player_hotkey()
             uid = sub.genesis_neuron(player.coldkey, hotkey, 0)
             if player.stake_tao:
-                ledger.mint_stake(player.coldkey, hotkey, tao(player.stake_tao))
+                ledger.mint_stake(player.coldkey, hotkey, tao_to_rao(player.stake_tao))
             role = "validator" if player.role == "validator" else "miner"
             self._add_agent(uid, hotkey, player.coldkey, role, "player", is_player=True,
                             model=player.model, params=player.params, budget=player.budget)
         # Arrivals need coins to pay the burn: they come from outside the subnet.
-        reserve = sum(tao(a.balance_tao) * a.limit for a in sc.arrivals)
-        outside = max(tao(sc.chain.total_issuance_tao) - ledger.total_issuance, reserve)
+        reserve = sum(tao_to_rao(a.balance_tao) * a.limit for a in sc.arrivals)
+        outside = max(tao_to_rao(sc.chain.total_issuance_tao) - ledger.total_issuance, reserve)
         ledger.create_coldkey(OUTSIDE, outside)
         # The subnet has been running: its last root epoch set the block emission from this issuance.
         sub.emission_rate = emission.block_emission(ledger.total_issuance)
@@ -159,12 +162,12 @@ class World:
         sub, ledger = self.subnet, self.subnet.ledger
         if coldkey not in ledger.free:
             ledger.create_coldkey(coldkey, 0)
-        if tao(spec.balance_tao):
-            ledger.mint(coldkey, tao(spec.balance_tao))
+        if tao_to_rao(spec.balance_tao):
+            ledger.mint(coldkey, tao_to_rao(spec.balance_tao))
         delegate = spec.role == "validator" if spec.delegate is None else spec.delegate
         uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take, delegate=delegate)
-        if tao(spec.stake_tao):
-            ledger.mint_stake(coldkey, hotkey, tao(spec.stake_tao))
+        if tao_to_rao(spec.stake_tao):
+            ledger.mint_stake(coldkey, hotkey, tao_to_rao(spec.stake_tao))
         self._add_agent(uid, hotkey, coldkey, spec.role, spec.strategy, model=spec.model,
                         params=spec.params, budget=spec.budget, copy_of=spec.copy_of,
                         favoured=spec.favoured, sample_size=spec.sample_size, noise=spec.noise)
@@ -228,6 +231,8 @@ class World:
         self._validators_set_weights(block)
         self.governance.end_block(block)
         self._flush()
+        mine = {uid: a.hotkey for uid, a in self.agents.items() if a.is_player}
+        self.events.extend(self._prune_watch.events(sub, mine))
         new = self.events[start:]
         for fn in self._observers:
             fn(self, new)
@@ -266,7 +271,9 @@ class World:
         mine = {a.hotkey for a in self.agents.values() if a.is_player}
         for event in sub.events:
             d = event.data
+            # ledger.owner: a pruned hotkey is no longer an agent, but it was the player's all the same
             is_player = (d.get("coldkey") == player or d.get("hotkey") in mine
+                         or sub.ledger.owner.get(d.get("hotkey", "")) == player
                          or d.get("by") in mine or player in d.get("payouts", ()))
             self.events.append(replace(event, player=is_player) if is_player else event)
         sub.events.clear()
@@ -311,7 +318,7 @@ class World:
             self._arrived += 1
             hotkey = f"new-{self._arrived}"
             coldkey = f"{hotkey}-owner"
-            amount = min(tao(spec.balance_tao), ledger.balance(OUTSIDE))
+            amount = min(tao_to_rao(spec.balance_tao), ledger.balance(OUTSIDE))
             ledger.create_coldkey(coldkey, 0)
             if amount:
                 ledger.transfer(OUTSIDE, coldkey, amount)
@@ -371,13 +378,18 @@ class World:
                                      {"action": action.to_dict(), "reason": reason}, player=True))
             self._flush()
             return Outcome(False, reason)
+        said = len(self.events)
         self._flush()
+        # The chain's own lines already tell the player what happened (registered, staked...): the
+        # action's line then says it again, so it carries how many of those it echoes (the log shows one).
+        echoes = sum(1 for e in self.events[said:] if e.player)
         if fee:
             ledger.pay_fee(player, fee)
-            self.events.append(Event(self.block, "fee", f"Paid a {fee / 1e9:.9f} τ fee for {action.kind} "
+            self.events.append(Event(self.block, "fee", f"Paid a {format_tao(fee, 9)} fee for {action.kind} "
                                      "(burned)", {"coldkey": player, "fee_rao": fee, "action": action.kind},
                                      player=True))
-        self.events.append(Event(self.block, "action", text, {"action": action.to_dict()}, player=True))
+        data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {})}
+        self.events.append(Event(self.block, "action", text, data, player=True))
         return Outcome(True)
 
     def _upfront_cost(self, action: Action) -> int:
@@ -461,11 +473,13 @@ class World:
 
     def _do_answer(self, action: Answer) -> str:
         # The level that asked checks the answer (it sees this action); the chain is not involved.
-        return f"You answered {action.question_id}: {action.value:g}"
+        # A level lists its questions in ``extra["questions"]`` (id -> text): the log quotes the question.
+        ask = self.extra.get("questions", {}).get(action.question_id)
+        return f"You answered “{ask}”: {action.value:g}" if ask else f"You answered {action.value:g}"
 
     def _do_set_take(self, action: SetTake) -> str:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
-        return f"Take of {action.hotkey} set to {action.take / 65535:.2%}"
+        return f"Take of {action.hotkey} set to {u16_to_float(action.take):.2%}"
 
     def _do_propose(self, action: Propose) -> str:
         p = self.governance.propose(self.scenario.player.coldkey, action.changes, action.title)
@@ -558,7 +572,7 @@ class World:
                 hk for hk in sub.orphaned if ledger.owner.get(hk) == ck}),
             spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
-            start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
+            start_rao=tao_to_rao(sc.player.balance_tao) + tao_to_rao(sc.player.stake_tao),
         )
 
     def _delegates(self, player_ck: str) -> tuple[DelegateRow, ...]:
@@ -575,7 +589,7 @@ class World:
             per_day = 0.0
             if result is not None and stake and uid < len(result.validator_emission_u64):
                 v = float(result.validator_emission_u64[uid])
-                per_day = v * (1 - take / 65535) / stake * epochs_per_day
+                per_day = v * (1 - u16_to_float(take)) / stake * epochs_per_day
             rows.append(DelegateRow(
                 hotkey=hk, uid=uid, owner=agent.coldkey, take=take, total_stake_rao=stake,
                 nominators=len([c for c in ledger.stakers.get(hk, ()) if c != agent.coldkey]),

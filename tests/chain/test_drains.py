@@ -8,9 +8,9 @@ where delta is the net stake change since the hotkey's last drain, cleared after
 from taosandbox.chain.hyperparams import SANDBOX
 from taosandbox.chain.ledger import Ledger, drain_slot
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import tao
+from taosandbox.chain.units import tao_to_rao
 
-V = tao(10)
+V = tao_to_rao(10)
 
 
 def owner_and_nominator() -> Ledger:
@@ -21,8 +21,8 @@ def owner_and_nominator() -> Ledger:
     ledger.create_coldkey("nom")
     ledger.create_hotkey("owner", "hk", 11796)
     ledger.delegates.add("hk")
-    ledger.mint_stake("owner", "hk", tao(100))
-    ledger.mint_stake("nom", "hk", tao(300))
+    ledger.mint_stake("owner", "hk", tao_to_rao(100))
+    ledger.mint_stake("nom", "hk", tao_to_rao(300))
     return ledger
 
 
@@ -55,8 +55,8 @@ def test_unstaking_and_staking_back_before_the_drain_changes_nothing():
     count (do_remove_stake / do_add_stake track StakeDeltaSinceLastEmissionDrain); the payouts are those
     of an untouched nominator: 6_150_034_333 of V = 10 τ."""
     ledger = owner_and_nominator()
-    ledger.remove_stake("nom", "hk", tao(100))
-    ledger.add_stake("nom", "hk", tao(100))
+    ledger.remove_stake("nom", "hk", tao_to_rao(100))
+    ledger.add_stake("nom", "hk", tao_to_rao(100))
     assert ledger.stake_delta == {}
     assert drain(ledger).payouts["nom"] == 6_150_034_333
 
@@ -68,11 +68,11 @@ def test_stake_added_since_the_drain_waits_and_unstaked_stake_is_simply_gone():
     viable = the stake now): floor(floor(200e9 · 2^64 / 303_849_965_667) · 8_200_045_778 / 2^64)
     = 5_397_430_774."""
     ledger = owner_and_nominator()
-    ledger.mint("nom", tao(100))
-    ledger.add_stake("nom", "hk", tao(100))
+    ledger.mint("nom", tao_to_rao(100))
+    ledger.add_stake("nom", "hk", tao_to_rao(100))
     assert drain(ledger).payouts["nom"] == 6_150_034_333
-    ledger.remove_stake("nom", "hk", tao(200) + 6_150_034_333)  # back to 200 τ, delta −(100 τ + payout)
-    assert ledger.stake_of("nom", "hk") == tao(200)
+    ledger.remove_stake("nom", "hk", tao_to_rao(200) + 6_150_034_333)  # back to 200 τ, delta −(100 τ + payout)
+    assert ledger.stake_of("nom", "hk") == tao_to_rao(200)
     assert ledger.stake_of("owner", "hk") == 103_849_965_667
     assert drain(ledger).payouts["nom"] == 5_397_430_774
 
@@ -80,10 +80,10 @@ def test_stake_added_since_the_drain_waits_and_unstaked_stake_is_simply_gone():
 def test_a_hotkey_with_nothing_accrued_is_not_drained_and_keeps_its_deltas():
     """run_coinbase step 5 skips hotkeys whose PendingdHotkeyEmission is 0, so their deltas stay."""
     ledger = owner_and_nominator()
-    ledger.create_coldkey("late", tao(50))
-    ledger.add_stake("late", "hk", tao(50))
+    ledger.create_coldkey("late", tao_to_rao(50))
+    ledger.add_stake("late", "hk", tao_to_rao(50))
     assert ledger.drain("hk", 0, 0) is None
-    assert ledger.stake_delta == {("late", "hk"): tao(50)}
+    assert ledger.stake_delta == {("late", "hk"): tao_to_rao(50)}
     assert "late" not in drain(ledger).payouts
 
 
@@ -101,10 +101,10 @@ def test_a_pruned_validators_leftover_emission_drains_later_to_the_owner():
     drain_hotkey_emission gives the owner take + rest (all of it) and nominators nothing."""
     sub = Subnet(SANDBOX.replace(max_allowed_uids=1, immunity_period=0, hotkey_emission_tempo=50))
     for ck in ("alice", "bob", "carol"):
-        sub.ledger.create_coldkey(ck, tao(1000))
+        sub.ledger.create_coldkey(ck, tao_to_rao(1000))
     sub.register("alice", "a1")
     sub.become_delegate("alice", "a1", 11796)
-    sub.add_stake("bob", "a1", tao(50))
+    sub.add_stake("bob", "a1", tao_to_rao(50))
     sub.metagraph.validator_permit[0] = True
     sub.step()
     sub.set_weights("a1", [0], [1.0])
@@ -116,7 +116,7 @@ def test_a_pruned_validators_leftover_emission_drains_later_to_the_owner():
     left = validator + mining
     bob_earned = sub.ledger.earned.get("bob", 0)
     sub.register("carol", "c1")  # prunes a1
-    assert sub.ledger.balance("bob") == tao(1000) + bob_earned  # stake back at once
+    assert sub.ledger.balance("bob") == tao_to_rao(1000) + bob_earned  # stake back at once
     assert sub.orphaned == {"a1": [validator, mining]}
     assert sub.pending_for("a1") == left
     alice_before = sub.ledger.stake_of("alice", "a1")

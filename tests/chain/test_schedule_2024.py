@@ -4,7 +4,7 @@ owner cut in fixed point (coinbase/run_coinbase.rs and coinbase/root.rs, subtens
 from taosandbox.chain import emission
 from taosandbox.chain.hyperparams import CHAIN_2024, SANDBOX
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import RAO_PER_TAO, tao
+from taosandbox.chain.units import RAO_PER_TAO, tao_to_rao
 
 
 def epoch_blocks(sub: Subnet, until: int) -> list[int]:
@@ -20,7 +20,7 @@ def test_chain_2024_runs_the_epoch_when_block_plus_netuid_plus_one_divides_by_te
     """should_run_epoch: blocks_until_next_epoch = tempo - (block + netuid + 1) % (tempo + 1) is 0.
     Netuid 1, tempo 360: (b + 2) % 361 == 360 at blocks 358, 719, 1080 (every 361 blocks, not 360)."""
     sub = Subnet(CHAIN_2024)
-    sub.ledger.create_coldkey("alice", tao(10))
+    sub.ledger.create_coldkey("alice", tao_to_rao(10))
     sub.register("alice", "a")
     assert sub.blocks_to_next_epoch() == 358
     assert epoch_blocks(sub, 1100) == [358, 719, 1080]
@@ -32,7 +32,7 @@ def test_the_sandbox_keeps_the_period_rule_and_lists_it():
     from taosandbox.chain.hyperparams import sandbox_differences
 
     sub = Subnet(SANDBOX.replace(tempo=3))
-    sub.ledger.create_coldkey("alice", tao(10))
+    sub.ledger.create_coldkey("alice", tao_to_rao(10))
     sub.register("alice", "a")
     assert epoch_blocks(sub, 9) == [3, 6, 9]
     assert any(line.startswith("epoch_schedule = period (chain: chain_2024)")
@@ -43,7 +43,7 @@ def test_owner_cut_is_the_chains_i96f32_product():
     """run_coinbase 4.6.1: I96F32(361e9) · (I96F32(11796) / I96F32(65535)) = 361e9 · floor(11796 ·
     2^32 / 65535) / 2^32 → 64_978_347_432 rao (YUMA_SPEC §3's figure; the exact floor is 15 rao more)."""
     sub = Subnet(SANDBOX.replace(tempo=361))
-    sub.ledger.create_coldkey("alice", tao(10))
+    sub.ledger.create_coldkey("alice", tao_to_rao(10))
     sub.register("alice", "a")
     while sub.block < 361:
         sub.step()

@@ -7,13 +7,13 @@ import pytest
 from taosandbox.chain.errors import ChainError
 from taosandbox.chain.hyperparams import CHAIN_2024, SANDBOX
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import tao
+from taosandbox.chain.units import tao_to_rao
 
 
 def subnet(**changes) -> Subnet:
     sub = Subnet(SANDBOX.replace(max_regs_per_block=5, target_regs_per_interval=5, **changes))
     for ck in ("alice", "bob"):
-        sub.ledger.create_coldkey(ck, tao(1000))
+        sub.ledger.create_coldkey(ck, tao_to_rao(1000))
     sub.register("alice", "val")
     return sub
 
@@ -42,11 +42,11 @@ def test_a_hotkey_accepts_nominators_only_once_it_is_a_delegate():
     """do_add_stake: ensure!(hotkey_is_delegate || coldkey_owns_hotkey), else
     HotKeyNotDelegateAndSignerNotOwnHotKey; the owner may always stake on its own hotkey."""
     sub = subnet()
-    refused(sub, lambda: sub.add_stake("bob", "val", tao(10)), "not_delegate")
-    sub.add_stake("alice", "val", tao(10))  # at block 0, which exceeds_tx_rate_limit reads as "never"
+    refused(sub, lambda: sub.add_stake("bob", "val", tao_to_rao(10)), "not_delegate")
+    sub.add_stake("alice", "val", tao_to_rao(10))  # at block 0, which exceeds_tx_rate_limit reads as "never"
     sub.become_delegate("alice", "val", 11796)
-    sub.add_stake("bob", "val", tao(10))
-    assert sub.ledger.stake_of("bob", "val") == tao(10)
+    sub.add_stake("bob", "val", tao_to_rao(10))
+    assert sub.ledger.stake_of("bob", "val") == tao_to_rao(10)
 
 
 def test_one_stake_or_unstake_per_pair_per_stake_interval():
@@ -56,14 +56,14 @@ def test_one_stake_or_unstake_per_pair_per_stake_interval():
     sub = subnet()
     sub.become_delegate("alice", "val", 11796)
     steps(sub, 5)
-    sub.add_stake("bob", "val", tao(10))
+    sub.add_stake("bob", "val", tao_to_rao(10))
     steps(sub, 364)
-    refused(sub, lambda: sub.remove_stake("bob", "val", tao(1)), "stake_rate_limit")
-    refused(sub, lambda: sub.add_stake("bob", "val", tao(1)), "stake_rate_limit")
-    sub.add_stake("alice", "val", tao(1))  # another pair
+    refused(sub, lambda: sub.remove_stake("bob", "val", tao_to_rao(1)), "stake_rate_limit")
+    refused(sub, lambda: sub.add_stake("bob", "val", tao_to_rao(1)), "stake_rate_limit")
+    sub.add_stake("alice", "val", tao_to_rao(1))  # another pair
     steps(sub, 365)
-    sub.remove_stake("bob", "val", tao(1))
-    assert sub.ledger.stake_of("bob", "val") == tao(9)
+    sub.remove_stake("bob", "val", tao_to_rao(1))
+    assert sub.ledger.stake_of("bob", "val") == tao_to_rao(9)
 
 
 def test_become_delegate_waits_tx_rate_limit_after_a_stake():
@@ -71,7 +71,7 @@ def test_become_delegate_waits_tx_rate_limit_after_a_stake():
     blocks 11..1010 are refused, 1011 is fine); only once; take within [min_take, max_take]."""
     sub = subnet()
     steps(sub, 10)
-    sub.add_stake("alice", "val", tao(10))
+    sub.add_stake("alice", "val", tao_to_rao(10))
     steps(sub, 1010)
     refused(sub, lambda: sub.become_delegate("alice", "val", 100), "tx_rate_limit")
     steps(sub, 1011)
@@ -110,5 +110,5 @@ def test_sandbox_relaxations_are_listed_like_tempo():
     lines = sandbox_differences(hp)
     assert any(line.startswith("stake_interval = 0 (chain: 360)") for line in lines)
     sub = subnet(stake_interval=0)
-    sub.add_stake("alice", "val", tao(1))
-    sub.add_stake("alice", "val", tao(1))
+    sub.add_stake("alice", "val", tao_to_rao(1))
+    sub.add_stake("alice", "val", tao_to_rao(1))
