@@ -8,6 +8,7 @@ reason, and the UI and docs list them (``sandbox_differences``).
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -194,6 +195,9 @@ def validate(hp: Hyperparameters) -> list[str]:
             continue
         if expected is int and not isinstance(value, int):
             problems.append(f"{f.name}: expected a whole number, got {value!r}")
+            continue
+        if not math.isfinite(value):
+            problems.append(f"{f.name}: expected a finite number, got {value!r}")
             continue
         low, high = RANGES.get(f.name, (None, None))
         if (low is not None and value < low) or (high is not None and value > high):

@@ -135,8 +135,8 @@ class Ledger:
         return sum(v for (ck, _hk), v in self.stake.items() if ck == coldkey)
 
     # ------------------------------------------------------------------ moves
-    def add_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
-        """Move free balance onto a hotkey (own stake, or delegation to someone else's)."""
+    def check_add_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Why ``add_stake`` would be refused (ChainError); changes nothing."""
         _check_amount(amount, "stake")
         if coldkey not in self.free:
             raise ChainError("unknown_coldkey", f"unknown coldkey {coldkey!r}")
@@ -147,12 +147,16 @@ class Ledger:
                 "insufficient_balance",
                 f"not enough free balance: {amount} rao asked, {self.free[coldkey]} rao free",
             )
+
+    def add_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Move free balance onto a hotkey (own stake, or delegation to someone else's)."""
+        self.check_add_stake(coldkey, hotkey, amount)
         self.free[coldkey] -= amount
         self._change_stake(coldkey, hotkey, amount)
         self._record_delta(coldkey, hotkey, amount)
 
-    def remove_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
-        """Unstake back to the coldkey's free balance."""
+    def check_remove_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Why ``remove_stake`` would be refused (ChainError); changes nothing."""
         _check_amount(amount, "unstake")
         if hotkey not in self.owner:
             raise ChainError("unknown_hotkey", f"unknown hotkey {hotkey!r}")
@@ -162,6 +166,10 @@ class Ledger:
                 "insufficient_stake",
                 f"not enough stake: {amount} rao asked, {held} rao staked on {hotkey}",
             )
+
+    def remove_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Unstake back to the coldkey's free balance."""
+        self.check_remove_stake(coldkey, hotkey, amount)
         self._change_stake(coldkey, hotkey, -amount)
         self._record_delta(coldkey, hotkey, -amount)
         self.free[coldkey] += amount

@@ -91,9 +91,9 @@ class StakingRules:
         if isinstance(take, bool) or not isinstance(take, int) or not 0 <= take <= U16_MAX:
             raise ChainError("bad_take", f"take must be a whole number in [0, 65535] (u16), got {take!r}")
 
-    def become_delegate(self, ledger: Ledger, hp: Hyperparameters, coldkey: str, hotkey: str, take: int,
-                        block: int) -> None:
-        """``do_become_delegate`` (``staking/become_delegate.rs`` v1.2.5)."""
+    def check_become_delegate(self, ledger: Ledger, hp: Hyperparameters, coldkey: str, hotkey: str,
+                              take: int, block: int) -> None:
+        """The checks of ``do_become_delegate`` (``staking/become_delegate.rs`` v1.2.5), in its order."""
         self._check_take_value(take)
         self._check_owner(ledger, coldkey, hotkey)
         if hotkey in ledger.delegates:
@@ -107,14 +107,19 @@ class StakingRules:
             raise ChainError("take_too_low", f"take {_pct(take)} is below the minimum {_pct(hp.min_take)}")
         if take > hp.max_take:
             raise ChainError("take_too_high", f"take {_pct(take)} is above the maximum {_pct(hp.max_take)}")
+
+    def become_delegate(self, ledger: Ledger, hp: Hyperparameters, coldkey: str, hotkey: str, take: int,
+                        block: int) -> None:
+        """``do_become_delegate``: checked, then the hotkey is a delegate at ``take``."""
+        self.check_become_delegate(ledger, hp, coldkey, hotkey, take, block)
         ledger.delegates.add(hotkey)
         ledger.take[hotkey] = take
         self.last_tx_block[coldkey] = block
         self.last_take_block[coldkey] = block
 
-    def increase_take(self, ledger: Ledger, hp: Hyperparameters, coldkey: str, hotkey: str, take: int,
-                      block: int) -> None:
-        """``do_increase_take`` (``staking/increase_take.rs`` v1.2.5)."""
+    def check_increase_take(self, ledger: Ledger, hp: Hyperparameters, coldkey: str, hotkey: str,
+                            take: int, block: int) -> None:
+        """The checks of ``do_increase_take`` (``staking/increase_take.rs`` v1.2.5), in its order."""
         self._check_take_value(take)
         self._check_owner(ledger, coldkey, hotkey)
         current = ledger.take.get(hotkey, hp.default_take)
@@ -127,12 +132,18 @@ class StakingRules:
             raise ChainError("take_rate_limit",
                              f"a take may rise once per {hp.tx_delegate_take_rate_limit} blocks: try again "
                              f"at block {last + hp.tx_delegate_take_rate_limit + 1}")
+
+    def increase_take(self, ledger: Ledger, hp: Hyperparameters, coldkey: str, hotkey: str, take: int,
+                      block: int) -> None:
+        """``do_increase_take``: checked, then the new take (and the rate limit's clock) is stored."""
+        self.check_increase_take(ledger, hp, coldkey, hotkey, take, block)
         self.last_take_block[coldkey] = block
         ledger.delegates.add(hotkey)  # the chain inserts into Delegates here too
         ledger.take[hotkey] = take
 
-    def decrease_take(self, ledger: Ledger, hp: Hyperparameters, coldkey: str, hotkey: str, take: int) -> None:
-        """``do_decrease_take`` (``staking/decrease_take.rs`` v1.2.5): no rate limit."""
+    def check_decrease_take(self, ledger: Ledger, hp: Hyperparameters, coldkey: str, hotkey: str,
+                            take: int) -> None:
+        """The checks of ``do_decrease_take`` (``staking/decrease_take.rs`` v1.2.5): no rate limit."""
         self._check_take_value(take)
         self._check_owner(ledger, coldkey, hotkey)
         current = ledger.take.get(hotkey, hp.default_take)
@@ -140,6 +151,10 @@ class StakingRules:
             raise ChainError("take_too_high", f"a decrease must lower the take below {_pct(current)}")
         if take < hp.min_take:
             raise ChainError("take_too_low", f"take {_pct(take)} is below the minimum {_pct(hp.min_take)}")
+
+    def decrease_take(self, ledger: Ledger, hp: Hyperparameters, coldkey: str, hotkey: str, take: int) -> None:
+        """``do_decrease_take``: checked, then the new take is stored."""
+        self.check_decrease_take(ledger, hp, coldkey, hotkey, take)
         ledger.delegates.add(hotkey)
         ledger.take[hotkey] = take
 

@@ -299,18 +299,19 @@ class Subnet:
         return result
 
     # ------------------------------------------------------------------ extrinsics
-    def register(self, coldkey: str, hotkey: str) -> int:
-        """Burned registration (§6). Returns the UID; ChainError (nothing changed) if refused."""
+    def check_register(self, coldkey: str, hotkey: str) -> None:
+        """Every reason the chain would refuse ``register`` now (ChainError); changes nothing."""
         hp, mg, ledger = self.hp, self.metagraph, self.ledger
+        if not isinstance(hotkey, str) or not hotkey:
+            raise ChainError("bad_hotkey", f"a hotkey is a non-empty name, got {hotkey!r}")
         if coldkey not in ledger.free:
             raise ChainError("unknown_coldkey", f"unknown coldkey {coldkey!r}")
         if hotkey in mg.uid_of:
             raise ChainError("already_registered", f"hotkey {hotkey} already holds uid {mg.uid_of[hotkey]}")
         if hotkey in ledger.owner and ledger.owner[hotkey] != coldkey:
             raise ChainError("hotkey_taken", f"hotkey {hotkey} belongs to another coldkey")
-        if self.regs_block != self.block:
-            self.regs_block, self.regs_this_block = self.block, 0
-        if self.regs_this_block >= hp.max_regs_per_block:
+        regs_this_block = self.regs_this_block if self.regs_block == self.block else 0
+        if regs_this_block >= hp.max_regs_per_block:
             raise ChainError("too_many_registrations",
                              f"at most {hp.max_regs_per_block} registration(s) per block; try next block")
         if self.regs_this_interval >= 3 * hp.target_regs_per_interval:
@@ -321,6 +322,13 @@ class Subnet:
             raise ChainError("insufficient_balance",
                              f"registration costs {format_tao(self.burn)} but {coldkey} has "
                              f"{format_tao(ledger.balance(coldkey))} free")
+
+    def register(self, coldkey: str, hotkey: str) -> int:
+        """Burned registration (§6). Returns the UID; ChainError (nothing changed) if refused."""
+        hp, mg, ledger = self.hp, self.metagraph, self.ledger
+        self.check_register(coldkey, hotkey)
+        if self.regs_block != self.block:
+            self.regs_block, self.regs_this_block = self.block, 0
         burn = self.burn
         if burn:
             ledger.burn(coldkey, burn)
@@ -397,18 +405,23 @@ class Subnet:
                 self.ledger.unaccrue(validator + mining)
         self.ledger.unstake_all(hotkey)
 
-    def set_weights(self, hotkey: str, uids, values) -> None:
+    def check_set_weights(self, hotkey: str, uids, values) -> np.ndarray:
+        """The u16 row ``set_weights`` would store, or ChainError saying why not; changes nothing."""
         uid = self.uid(hotkey)
         if uid is None:
             raise ChainError("not_registered", f"hotkey {hotkey} holds no uid on this subnet")
         mg = self.metagraph
         period = self.hp.commit_reveal_period
         last = max(int(mg.last_update[uid]), int(self.last_commit[uid])) if period else int(mg.last_update[uid])
-        row = check_weights(
+        return check_weights(
             self.hp, uid=uid, n=mg.n, uids=list(uids), values=list(values),
             stake=self.ledger.hotkey_stake.get(hotkey, 0), last_update=last,
             permit=bool(mg.validator_permit[uid]), block=self.block,
         )
+
+    def set_weights(self, hotkey: str, uids, values) -> None:
+        row = self.check_set_weights(hotkey, uids, values)
+        uid, mg, period = self.uid(hotkey), self.metagraph, self.hp.commit_reveal_period
         if period:
             self.commits.append((self.block + period, uid, hotkey, row))
             self.commits.sort(key=lambda c: c[0])  # stable: same-block reveals keep commit order
@@ -422,11 +435,21 @@ class Subnet:
         self._emit("weights_set", f"uid {uid} set weights on {int((row > 0).sum())} uids",
                    uid=uid, hotkey=hotkey)
 
-    def add_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
-        """``do_add_stake`` (``staking/add_stake.rs`` v1.2.5): own hotkey or a delegate, rate-limited."""
+    def check_add_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Every reason ``add_stake`` would be refused (ChainError); changes nothing."""
         if self.uid(hotkey) is None:
             raise ChainError("not_registered", f"hotkey {hotkey} holds no uid on this subnet")
+        self.ledger.check_add_stake(coldkey, hotkey, amount)
         self.staking.check_stake(self.ledger, self.hp, coldkey, hotkey, self.block)
+
+    def check_remove_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Every reason ``remove_stake`` would be refused (ChainError); changes nothing."""
+        self.staking.check_stake(self.ledger, self.hp, coldkey, hotkey, self.block)
+        self.ledger.check_remove_stake(coldkey, hotkey, amount)
+
+    def add_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """``do_add_stake`` (``staking/add_stake.rs`` v1.2.5): own hotkey or a delegate, rate-limited."""
+        self.check_add_stake(coldkey, hotkey, amount)
         self.ledger.add_stake(coldkey, hotkey, amount)
         self.staking.record_stake(self.hp, coldkey, hotkey, self.block)
         self._emit("stake_added", f"{coldkey} staked {format_tao(amount)} on {hotkey}",
@@ -434,7 +457,7 @@ class Subnet:
 
     def remove_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
         """``do_remove_stake`` (``staking/remove_stake.rs`` v1.2.5)."""
-        self.staking.check_stake(self.ledger, self.hp, coldkey, hotkey, self.block)
+        self.check_remove_stake(coldkey, hotkey, amount)
         self.ledger.remove_stake(coldkey, hotkey, amount)
         self.staking.record_stake(self.hp, coldkey, hotkey, self.block)
         self._emit("stake_removed", f"{coldkey} unstaked {format_tao(amount)} from {hotkey}",
@@ -446,20 +469,37 @@ class Subnet:
         self._emit("delegate_added", f"{hotkey} became a delegate at take {u16_to_float(take):.2%}",
                    coldkey=coldkey, hotkey=hotkey, take=take)
 
-    def set_take(self, coldkey: str, hotkey: str, take: int) -> None:
-        """A delegate's new take: ``do_increase_take`` if higher (rate-limited), ``do_decrease_take``
-        if lower (any time); a hotkey that is not a delegate yet becomes one (``do_become_delegate``)."""
+    def _take_call(self, coldkey: str, hotkey: str, take: int) -> str:
+        """Which extrinsic a new take is: ``become_delegate``, ``increase`` or ``decrease``."""
         ledger = self.ledger
         if isinstance(take, bool) or not isinstance(take, int):
             raise ChainError("bad_take", f"take must be a whole number (u16), got {take!r}")
-        if hotkey in ledger.owner and ledger.owner[hotkey] == coldkey and hotkey not in ledger.delegates:
-            self.become_delegate(coldkey, hotkey, take)
-            return
+        if ledger.owner.get(hotkey) == coldkey and hotkey not in ledger.delegates:
+            return "become_delegate"
         current = ledger.take.get(hotkey, self.hp.default_take)
         if take == current and ledger.owner.get(hotkey) == coldkey:
             raise ChainError("same_take", f"the take of {hotkey} is already {u16_to_float(take):.2%}")
-        if take > current:
-            self.staking.increase_take(ledger, self.hp, coldkey, hotkey, take, self.block)
+        return "increase" if take > current else "decrease"
+
+    def check_set_take(self, coldkey: str, hotkey: str, take: int) -> None:
+        """Every reason ``set_take`` would be refused (ChainError); changes nothing."""
+        call, rules = self._take_call(coldkey, hotkey, take), self.staking
+        if call == "become_delegate":
+            rules.check_become_delegate(self.ledger, self.hp, coldkey, hotkey, take, self.block)
+        elif call == "increase":
+            rules.check_increase_take(self.ledger, self.hp, coldkey, hotkey, take, self.block)
         else:
-            self.staking.decrease_take(ledger, self.hp, coldkey, hotkey, take)
+            rules.check_decrease_take(self.ledger, self.hp, coldkey, hotkey, take)
+
+    def set_take(self, coldkey: str, hotkey: str, take: int) -> None:
+        """A delegate's new take: ``do_increase_take`` if higher (rate-limited), ``do_decrease_take``
+        if lower (any time); a hotkey that is not a delegate yet becomes one (``do_become_delegate``)."""
+        call = self._take_call(coldkey, hotkey, take)
+        if call == "become_delegate":
+            self.become_delegate(coldkey, hotkey, take)
+            return
+        if call == "increase":
+            self.staking.increase_take(self.ledger, self.hp, coldkey, hotkey, take, self.block)
+        else:
+            self.staking.decrease_take(self.ledger, self.hp, coldkey, hotkey, take)
         self._emit("take_set", f"{hotkey} set its take to {u16_to_float(take):.2%}", hotkey=hotkey, take=take)

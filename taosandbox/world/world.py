@@ -22,8 +22,9 @@ from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import topk_permits
-from taosandbox.world.actions import (Action, AddStake, Answer, Deregister, Propose, Register, RemoveStake,
-                                      Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote)
+from taosandbox.world.actions import (Action, AddStake, Answer, BecomeDelegate, Deregister, Propose, Register,
+                                      RemoveStake, Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote,
+                                      field_problem)
 from taosandbox.world.prune_watch import PruneWatch
 from taosandbox.world.scenario import NeuronSpec, Problem, Scenario, ScenarioError
 from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
@@ -352,37 +353,25 @@ class World:
 
     # ------------------------------------------------------------------ player actions
     def apply(self, action: Action) -> Outcome:
-        """Apply a player action now (as an extrinsic of the current block), or refuse it."""
+        """Apply a player action now (as an extrinsic of the current block), or refuse it.
+
+        Every check runs first (``refusal``); only an action that passes all of them changes
+        anything, so a refused action leaves the world exactly as it was (and pays no fee)."""
         self.action_log.append((self.block, action.to_dict()))
-        reason = None
-        for check in self._action_checks:
-            reason = check(action, self)
-            if reason:
-                break
-        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
-        player, ledger = self.scenario.player.coldkey, self.subnet.ledger
-        if reason is None:
-            handler = getattr(self, f"_do_{action.kind}", None)
-            if handler is None:
-                reason = f"unknown action {action.kind!r}"
-            else:
-                # A fee is paid once per accepted transaction, never for a refused one: check first.
-                reason = fees.cannot_pay(ledger, player, fee, self._upfront_cost(action), action.kind)
-        if reason is None:
-            try:
-                text = handler(action)
-            except (ChainError, ValueError, KeyError, TypeError) as exc:
-                reason = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
+        reason = self.refusal(action)
         if reason is not None:
             self.events.append(Event(self.block, "refused", f"Refused {action.kind}: {reason}",
                                      {"action": action.to_dict(), "reason": reason}, player=True))
             self._flush()
             return Outcome(False, reason)
+        text = getattr(self, f"_do_{action.kind}")(action)
         said = len(self.events)
         self._flush()
         # The chain's own lines already tell the player what happened (registered, staked...): the
         # action's line then says it again, so it carries how many of those it echoes (the log shows one).
         echoes = sum(1 for e in self.events[said:] if e.player)
+        player, ledger = self.scenario.player.coldkey, self.subnet.ledger
+        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
         if fee:
             ledger.pay_fee(player, fee)
             self.events.append(Event(self.block, "fee", f"Paid a {format_tao(fee, 9)} fee for {action.kind} "
@@ -391,6 +380,94 @@ class World:
         data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {})}
         self.events.append(Event(self.block, "action", text, data, player=True))
         return Outcome(True)
+
+    def refusal(self, action: Action) -> str | None:
+        """Why ``action`` would be refused now, or None: the one place where actions are checked.
+
+        In order: the level's rules, the fields' types, the action's own rules (the chain's checks, the
+        market's, governance's, run without changing anything), then the fee with what it spends."""
+        if not isinstance(action, Action) or not hasattr(self, f"_do_{action.kind}"):
+            return f"unknown action {getattr(action, 'kind', action)!r}"
+        problem = field_problem(action)
+        if problem:
+            return problem
+        for check in self._action_checks:
+            reason = check(action, self)
+            if reason:
+                return reason
+        try:
+            getattr(self, f"_check_{action.kind}")(action)
+        except (ChainError, ValueError) as exc:
+            return str(exc)
+        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
+        return fees.cannot_pay(self.subnet.ledger, self.scenario.player.coldkey, fee,
+                               self._upfront_cost(action), action.kind)
+
+    # One _check_<kind> per action: raise ChainError or ValueError with the reason, change nothing.
+    def _check_register(self, action: Register) -> None:
+        if action.role not in ("miner", "validator"):
+            raise ValueError(f"role must be miner or validator, got {action.role!r}")
+        if action.role == "miner":
+            from taosandbox.market.models import check_model
+
+            check_model(action.model, action.params, action.budget, self.market.kind)
+        self.subnet.check_register(self.scenario.player.coldkey, self._register_hotkey(action))
+
+    def _check_deregister(self, action: Deregister) -> None:
+        self._player_agent(action.hotkey)
+
+    def _check_set_model(self, action: SetModel) -> None:
+        from taosandbox.market.models import check_model
+
+        self._player_agent(action.hotkey, "miner")
+        check_model(action.model, action.params, action.budget, self.market.kind)
+
+    def _check_retrain(self, action: Retrain) -> None:
+        self._player_agent(action.hotkey, "miner")
+
+    def _check_set_weights(self, action: SetWeights) -> None:
+        agent = self._player_agent(action.hotkey, "validator")
+        self.subnet.check_set_weights(agent.hotkey, action.uids, action.values)
+
+    def _check_set_scoring(self, action: SetScoring) -> None:
+        self._player_agent(action.hotkey, "validator")
+        self.market.check_validator_settings(sample_size=action.sample_size, ema_alpha=action.ema_alpha,
+                                             power=action.power)
+
+    def _check_add_stake(self, action: AddStake) -> None:
+        self.subnet.check_add_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+
+    def _check_remove_stake(self, action: RemoveStake) -> None:
+        self.subnet.check_remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+
+    def _check_set_take(self, action: SetTake) -> None:
+        self.subnet.check_set_take(self.scenario.player.coldkey, action.hotkey, action.take)
+
+    def _check_become_delegate(self, action: BecomeDelegate) -> None:
+        self.subnet.staking.check_become_delegate(self.subnet.ledger, self.subnet.hp,
+                                                  self.scenario.player.coldkey, action.hotkey, action.take,
+                                                  self.block)
+
+    def _check_answer(self, action: Answer) -> None:
+        """Any number may be given; the level that asked judges it."""
+
+    def _check_propose(self, action: Propose) -> None:
+        self.governance.check_propose(self.scenario.player.coldkey, action.changes, action.title)
+
+    def _check_vote(self, action: Vote) -> None:
+        self.governance.check_vote(self.scenario.player.coldkey, self._voting_hotkey(action), action.proposal,
+                                   action.aye)
+
+    def _voting_hotkey(self, action: Vote) -> str:
+        mine = self.governance.player_senators()
+        hotkey = action.hotkey or (mine[0] if mine else "")
+        if not hotkey:
+            raise ValueError("you may not vote: none of your hotkeys is in the senate (stake on your own "
+                             "validator hotkey to earn a seat)")
+        return hotkey
+
+    def _register_hotkey(self, action: Register) -> str:
+        return action.hotkey or f"{self.scenario.player.coldkey}-hk{self._player_hotkeys + 1}"
 
     def _upfront_cost(self, action: Action) -> int:
         """What an action spends from free balance besides its fee (affordability is checked together)."""
@@ -411,13 +488,7 @@ class World:
         return agent
 
     def _do_register(self, action: Register) -> str:
-        if action.role not in ("miner", "validator"):
-            raise ValueError(f"role must be miner or validator, got {action.role!r}")
-        from taosandbox.market import MODEL_KINDS
-
-        if action.role == "miner" and action.model not in MODEL_KINDS:
-            raise ValueError(f"unknown model {action.model!r}; choose one of: {', '.join(MODEL_KINDS)}")
-        hotkey = action.hotkey or f"{self.scenario.player.coldkey}-hk{self._player_hotkeys + 1}"
+        hotkey = self._register_hotkey(action)
         burn = self.subnet.burn
         uid = self._register(self.scenario.player.coldkey, hotkey, action.role, "player",
                              is_player=True, model=action.model, params=dict(action.params),
@@ -481,16 +552,16 @@ class World:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
         return f"Take of {action.hotkey} set to {u16_to_float(action.take):.2%}"
 
+    def _do_become_delegate(self, action: BecomeDelegate) -> str:
+        self.subnet.become_delegate(self.scenario.player.coldkey, action.hotkey, action.take)
+        return f"{action.hotkey} is a delegate now: others may stake on it (take {u16_to_float(action.take):.2%})"
+
     def _do_propose(self, action: Propose) -> str:
         p = self.governance.propose(self.scenario.player.coldkey, action.changes, action.title)
         return f"You proposed #{p.id}: {p.describe_changes()}"
 
     def _do_vote(self, action: Vote) -> str:
-        mine = self.governance.player_senators()
-        hotkey = action.hotkey or (mine[0] if mine else "")
-        if not hotkey:
-            raise ValueError("you may not vote: none of your hotkeys is in the senate (stake on your own "
-                             "validator hotkey to earn a seat)")
+        hotkey = self._voting_hotkey(action)
         p = self.governance.vote(self.scenario.player.coldkey, hotkey, action.proposal, action.aye)
         return f"{hotkey} voted {'aye' if action.aye else 'nay'} on proposal #{p.id}"
 
