@@ -597,7 +597,7 @@ class World:
                 immunity_left=max(0, hp.immunity_period - (block - int(mg.registered_block[uid]))),
                 pruning_score=int(mg.pruning_score[uid]),
                 emission_total_rao=int(mg.emission_total[uid]),
-                take=ledger.take.get(hotkey, hp.default_take),
+                take=ledger.take.get(hotkey, hp.default_take), delegate=hotkey in ledger.delegates,
                 accrued_rao=int(sub.accrued[uid].sum()),
                 blocks_to_drain=int((sub.drain_slot[uid] - block) % period) or period,
                 is_player=bool(agent and agent.is_player), next_to_prune=uid == prune,
@@ -667,6 +667,7 @@ class World:
                 player_stake_rao=ledger.stake_of(player_ck, hk), return_per_tao_day=per_day,
                 validator_trust=float(mg.metrics["validator_trust"][uid]),
                 validator_permit=bool(mg.validator_permit[uid]),
+                accepts_delegation=hk in ledger.delegates or agent.coldkey == player_ck,
             ))
         return tuple(rows)
 

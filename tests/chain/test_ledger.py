@@ -1,13 +1,13 @@
 """Ledger: integer rao, staking, delegation drains (YUMA_SPEC §5) and conservation."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from taosandbox.chain.errors import ChainError
 from taosandbox.chain.ledger import Ledger
 from taosandbox.chain.units import tao_to_rao
+from taosandbox.paths import yuma_reference_cases
 
 
 def make() -> Ledger:
@@ -19,9 +19,7 @@ def make() -> Ledger:
 
 
 def test_reference_delegation_example_pays_exactly():
-    shared = Path(__file__).resolve().parents[3] / "shared/reference/yuma_cases.json"
-    path = shared if shared.exists() else Path(__file__).parent / "data/yuma_cases.json"
-    example = json.loads(path.read_text())["cases"][0]["delegation_example"]
+    example = json.loads(yuma_reference_cases().read_text())["cases"][0]["delegation_example"]
     ledger = Ledger()
     stakes = example["stakes_rao"]
     for ck in stakes:
