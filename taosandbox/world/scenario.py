@@ -456,7 +456,7 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
                 if not named:
                     hotkeys = [item["hotkey"] for item in node if isinstance(item, dict) and item.get("hotkey")]
                     named_list = ", ".join(hotkeys) if len(hotkeys) <= 8 else f"{len(hotkeys)} named"
-                    raise KeyError(f"no item {part!r}{_suggest(part, hotkeys)} (expected an index below "
+                    raise KeyError(f"no item {part!r}{did_you_mean(part, hotkeys)} (expected an index below "
                                    f"{len(node)} or a hotkey: {named_list or 'none named'})")
                 part = str(named[0])
             if int(part) >= len(node):
