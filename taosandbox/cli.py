@@ -48,9 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("study_args", nargs=argparse.REMAINDER)  # parsed by taosandbox.study.commands
 
     check = sub.add_parser(
-        "check-yuma", help="check the engine against Yuma reference cases (JSON files)"
+        "check-yuma", help="check the engine against Yuma reference cases (JSON files)",
+        description="Run Yuma reference cases through the engine: one PASS/FAIL line per case, exit "
+                    "status 1 if any fails. With no FILE, the shipped cases (assets/reference/"
+                    "yuma_cases.json, the 2024 chain's epoch worked out independently). The file "
+                    "format is described in docs/check-yuma.md.",
     )
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("files", nargs="*", metavar="FILE",
+                       help="reference case files (default: the shipped yuma_cases.json)")
     return parser
 
 
@@ -215,7 +220,9 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "check-yuma":
         from taosandbox.chain.reference import check_files
 
-        return check_files(args.files, sys.stdout)
+        from taosandbox.paths import yuma_reference_cases
+
+        return check_files(args.files or [str(yuma_reference_cases())], sys.stdout)
     if args.level:
         # Read the level before the screen opens: a broken file never starts a half-read game.
         from taosandbox.levels import LevelError, load_level

@@ -57,6 +57,9 @@ class NeuronSpec(ModelChoice):
     balance_tao: float = 0.0
     """Free balance the owner starts with."""
     take: int | None = None
+    delegate: bool | None = None
+    """Accepts nominators from the start (has called become_delegate); None = validators do, miners
+    do not."""
     copy_of: int | None = None
     """Copycat miners: the uid whose answers they copy."""
     favoured: tuple[int, ...] = ()
