@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     levels_check.add_argument("--play", action="store_true",
                               help="also play each solution headless and fail if it does not pass")
 
+    study = sub.add_parser("study", add_help=False,
+                           help="many seeded runs over a grid of settings (study FILE | show DIR | plot DIR)")
+    study.add_argument("study_args", nargs=argparse.REMAINDER)  # parsed by taosandbox.study.commands
+
     check = sub.add_parser(
         "check-yuma", help="check the engine against Yuma reference cases (JSON files)"
     )
@@ -180,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["study"]:  # its own parsers (FILE, show DIR, plot DIR), and its extra's check
+        from taosandbox.study.commands import study_command
+
+        return study_command(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return _run(args)
