@@ -7,8 +7,9 @@ market is built (``World(...)``), never by ``import taosandbox.world``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,8 +23,9 @@ from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao
 from taosandbox.chain.yuma import topk_permits
-from taosandbox.world.actions import (Action, AddStake, Answer, Deregister, Propose, Register, RemoveStake,
-                                      Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote)
+from taosandbox.world.actions import (Action, ActAs, AddStake, AddStudent, Answer, Deregister, Propose, Register,
+                                      RemoveStake, Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote,
+                                      action_from_dict)
 from taosandbox.world.scenario import NeuronSpec, Problem, Scenario, ScenarioError
 from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
 
@@ -80,6 +82,10 @@ class World:
         self._retrain_at: dict[int, int] = {}
         """uid -> block at which a non-player miner retrains after a drift."""
         self._player_hotkeys = 0
+        self.students: dict[str, dict[str, Any]] = {}
+        """coldkey -> {"role", "start_rao", "hotkeys"}: the extra players of a shared (class) world."""
+        self._acting: str | None = None
+        """The student coldkey an ``ActAs`` action plays for; None = the scenario's player."""
         self.subnet = Subnet(scenario.hyperparameters, owner_coldkey=scenario.chain.owner_coldkey,
                              total_issuance=0, block=0)
         from taosandbox.market import Market, TaskSpec  # imports scikit-learn lazily
@@ -180,6 +186,26 @@ class World:
             self.market.add_validator(uid, strategy=market_strategy, sample_size=sample_size,
                                       favoured=tuple(favoured), noise=noise, seed=seed)
         self.agents[uid] = Agent(uid, hotkey, coldkey, role, strategy, is_player=is_player)
+
+    @property
+    def player_coldkey(self) -> str:
+        """The coldkey actions and views are for: the acting student's, else the scenario's player."""
+        return self._acting or self.scenario.player.coldkey
+
+    @contextlib.contextmanager
+    def acting_as(self, coldkey: str | None) -> Iterator[None]:
+        """Apply actions and take snapshots as ``coldkey`` (a student added by ``AddStudent``)."""
+        if coldkey is not None and coldkey not in self.students:
+            raise ValueError(f"{coldkey!r} is not a student of this world")
+        before, self._acting = self._acting, coldkey
+        try:
+            yield
+        finally:
+            self._acting = before
+
+    def _mine(self, agent: Agent | None) -> bool:
+        """True when ``agent`` is a player's and belongs to the coldkey acting now."""
+        return bool(agent and agent.is_player and agent.coldkey == self.player_coldkey)
 
     def _next_player_hotkey(self) -> str:
         self._player_hotkeys += 1
@@ -344,13 +370,37 @@ class World:
     def apply(self, action: Action) -> Outcome:
         """Apply a player action now (as an extrinsic of the current block), or refuse it."""
         self.action_log.append((self.block, action.to_dict()))
+        if isinstance(action, ActAs):
+            return self._act_as(action)
+        return self._execute(action)
+
+    def _act_as(self, wrapper: ActAs) -> Outcome:
+        """A student's action (a shared class world): the inner action, played by that coldkey."""
+        try:
+            if wrapper.coldkey not in self.students:
+                raise ValueError(f"{wrapper.coldkey!r} is not a student of this world")
+            inner = action_from_dict(wrapper.action)
+            if isinstance(inner, (ActAs, AddStudent)):
+                raise ValueError(f"a student cannot {inner.kind}")
+        except (ValueError, TypeError) as exc:
+            reason = str(exc)
+            self.events.append(Event(self.block, "refused", f"Refused {wrapper.kind}: {reason}",
+                                     {"action": wrapper.to_dict(), "reason": reason,
+                                      "coldkey": wrapper.coldkey}))
+            return Outcome(False, reason)
+        with self.acting_as(wrapper.coldkey):
+            return self._execute(inner)
+
+    def _execute(self, action: Action) -> Outcome:
         reason = None
         for check in self._action_checks:
             reason = check(action, self)
             if reason:
                 break
         fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
-        player, ledger = self.scenario.player.coldkey, self.subnet.ledger
+        player, ledger = self.player_coldkey, self.subnet.ledger
+        mine = self._acting is None  # a student's action is not the scenario player's
+        said = {"coldkey": player} if self._acting else {}
         if reason is None:
             handler = getattr(self, f"_do_{action.kind}", None)
             if handler is None:
@@ -365,7 +415,7 @@ class World:
                 reason = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
         if reason is not None:
             self.events.append(Event(self.block, "refused", f"Refused {action.kind}: {reason}",
-                                     {"action": action.to_dict(), "reason": reason}, player=True))
+                                     {"action": action.to_dict(), "reason": reason, **said}, player=mine))
             self._flush()
             return Outcome(False, reason)
         self._flush()
@@ -373,8 +423,8 @@ class World:
             ledger.pay_fee(player, fee)
             self.events.append(Event(self.block, "fee", f"Paid a {fee / 1e9:.9f} τ fee for {action.kind} "
                                      "(burned)", {"coldkey": player, "fee_rao": fee, "action": action.kind},
-                                     player=True))
-        self.events.append(Event(self.block, "action", text, {"action": action.to_dict()}, player=True))
+                                     player=mine))
+        self.events.append(Event(self.block, "action", text, {"action": action.to_dict(), **said}, player=mine))
         return Outcome(True)
 
     def _upfront_cost(self, action: Action) -> int:
@@ -388,8 +438,8 @@ class World:
     def _player_agent(self, hotkey: str, role: str | None = None) -> Agent:
         uid = self.subnet.uid(hotkey)
         agent = self.agents.get(uid) if uid is not None else None
-        if agent is None or not agent.is_player:
-            mine = ", ".join(a.hotkey for a in self.agents.values() if a.is_player) or "none"
+        if not self._mine(agent):
+            mine = ", ".join(a.hotkey for a in self.agents.values() if self._mine(a)) or "none"
             raise ValueError(f"{hotkey or '(no hotkey)'} is not one of your registered hotkeys (yours: {mine})")
         if role and agent.role != role:
             raise ValueError(f"{hotkey} is a {agent.role}, not a {role}")
@@ -402,14 +452,44 @@ class World:
 
         if action.role == "miner" and action.model not in MODEL_KINDS:
             raise ValueError(f"unknown model {action.model!r}; choose one of: {', '.join(MODEL_KINDS)}")
-        hotkey = action.hotkey or f"{self.scenario.player.coldkey}-hk{self._player_hotkeys + 1}"
+        student = self.students.get(self._acting) if self._acting else None
+        count = student["hotkeys"] if student is not None else self._player_hotkeys
+        hotkey = action.hotkey or f"{self.player_coldkey}-hk{count + 1}"
         burn = self.subnet.burn
-        uid = self._register(self.scenario.player.coldkey, hotkey, action.role, "player",
+        uid = self._register(self.player_coldkey, hotkey, action.role, "player",
                              is_player=True, model=action.model, params=dict(action.params),
                              budget=action.budget)
-        if not action.hotkey:
+        if action.hotkey:
+            pass
+        elif student is not None:
+            student["hotkeys"] += 1
+        else:
             self._player_hotkeys += 1
         return f"You registered {hotkey} at uid {uid} for {format_tao(burn)}"
+
+    def _do_add_student(self, action: AddStudent) -> str:
+        """A student joins a shared world: a coldkey funded from the coins outside the subnet when they
+        suffice (issuance unchanged), else minted like the player's starting balance."""
+        if self._acting is not None:
+            raise ValueError("a student cannot add students")
+        ledger, ck = self.subnet.ledger, action.coldkey
+        if not isinstance(ck, str) or not ck.strip() or ck == OUTSIDE:
+            raise ValueError(f"a student needs a coldkey name, got {ck!r}")
+        if ck in ledger.free:
+            raise ValueError(f"coldkey {ck!r} already exists")
+        if action.role not in ("miner", "validator", "delegator"):
+            raise ValueError(f"role must be miner, validator or delegator, got {action.role!r}")
+        amount = tao(action.balance_tao)
+        if amount < 0:
+            raise ValueError(f"a starting balance must not be negative, got {action.balance_tao}")
+        if amount <= ledger.balance(OUTSIDE):  # coins already issued, held outside the subnet
+            ledger.create_coldkey(ck, 0)
+            ledger.free[OUTSIDE] -= amount
+            ledger.free[ck] += amount
+        else:  # minted, like the player's starting balance (counted in issuance)
+            ledger.create_coldkey(ck, amount)
+        self.students[ck] = {"role": action.role, "start_rao": amount, "hotkeys": 0}
+        return f"Student {ck} joined as a {action.role} with {format_tao(amount)}"
 
     def _do_deregister(self, action: Deregister) -> str:
         agent = self._player_agent(action.hotkey)
@@ -449,11 +529,11 @@ class World:
         return f"uid {agent.uid} scoring: " + ("automatic" if action.auto else "by hand")
 
     def _do_add_stake(self, action: AddStake) -> str:
-        self.subnet.add_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        self.subnet.add_stake(self.player_coldkey, action.hotkey, action.amount_rao)
         return f"Staked {format_tao(action.amount_rao)} on {action.hotkey}"
 
     def _do_remove_stake(self, action: RemoveStake) -> str:
-        self.subnet.remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        self.subnet.remove_stake(self.player_coldkey, action.hotkey, action.amount_rao)
         return f"Unstaked {format_tao(action.amount_rao)} from {action.hotkey}"
 
     def _do_answer(self, action: Answer) -> str:
@@ -461,11 +541,11 @@ class World:
         return f"You answered {action.question_id}: {action.value:g}"
 
     def _do_set_take(self, action: SetTake) -> str:
-        self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
+        self.subnet.set_take(self.player_coldkey, action.hotkey, action.take)
         return f"Take of {action.hotkey} set to {action.take / 65535:.2%}"
 
     def _do_propose(self, action: Propose) -> str:
-        p = self.governance.propose(self.scenario.player.coldkey, action.changes, action.title)
+        p = self.governance.propose(self.player_coldkey, action.changes, action.title)
         return f"You proposed #{p.id}: {p.describe_changes()}"
 
     def _do_vote(self, action: Vote) -> str:
@@ -474,7 +554,7 @@ class World:
         if not hotkey:
             raise ValueError("you may not vote: none of your hotkeys is in the senate (stake on your own "
                              "validator hotkey to earn a seat)")
-        p = self.governance.vote(self.scenario.player.coldkey, hotkey, action.proposal, action.aye)
+        p = self.governance.vote(self.player_coldkey, hotkey, action.proposal, action.aye)
         return f"{hotkey} voted {'aye' if action.aye else 'nay'} on proposal #{p.id}"
 
     # ------------------------------------------------------------------ views
@@ -485,7 +565,7 @@ class World:
         full = n >= hp.max_allowed_uids
         prune = mg.neuron_to_prune(block, hp.immunity_period) if full else None
         period = hp.hotkey_emission_tempo + 1
-        player_ck = self.scenario.player.coldkey
+        player_ck = self.player_coldkey
         rows = []
         for uid in range(n):
             hotkey = mg.hotkeys[uid]
@@ -512,7 +592,7 @@ class World:
                 take=ledger.take.get(hotkey, hp.default_take),
                 accrued_rao=int(sub.accrued[uid].sum()),
                 blocks_to_drain=int((sub.drain_slot[uid] - block) % period) or period,
-                is_player=bool(agent and agent.is_player), next_to_prune=uid == prune,
+                is_player=self._mine(agent), next_to_prune=uid == prune,
             ))
         return Snapshot(
             block=block, seconds=block * BLOCK_SECONDS, hyperparameters=hp,
@@ -533,27 +613,28 @@ class World:
 
     def _fee_view(self) -> dict[str, Any]:
         """Plain data for ``Snapshot.extra["fees"]``: what each transaction costs, and who paid what."""
-        ledger, player = self.subnet.ledger, self.scenario.player.coldkey
+        ledger, player = self.subnet.ledger, self.player_coldkey
         return {"fee_rao": self.scenario.chain.fee_rao, "transactions": sorted(fees.TRANSACTIONS),
                 "burned_rao": ledger.fees_burned, "player_paid_rao": ledger.fees_paid.get(player, 0)}
 
     def _player_view(self) -> PlayerView:
         sub, ledger, sc = self.subnet, self.subnet.ledger, self.scenario
-        ck = sc.player.coldkey
+        ck = self.player_coldkey
+        student = self.students.get(ck)
         stakes = tuple(
             StakeRow(hotkey=hk, uid=sub.uid(hk), amount_rao=amount,
                      earned_rao=ledger.earned_on.get((ck, hk), 0), own=ledger.owner.get(hk) == ck)
             for (c, hk), amount in sorted(ledger.stake.items()) if c == ck
         )
-        mine = [a for a in self.agents.values() if a.is_player]
+        mine = [a for a in self.agents.values() if self._mine(a)]
         return PlayerView(
-            coldkey=ck, role=sc.player.role, free_rao=ledger.balance(ck),
+            coldkey=ck, role=student["role"] if student else sc.player.role, free_rao=ledger.balance(ck),
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
             earned_rao=ledger.earned.get(ck, 0),
             pending_rao=int(sum(int(sub.accrued[a.uid].sum()) for a in mine)), spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
-            start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
+            start_rao=student["start_rao"] if student else tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
         )
 
     def _delegates(self, player_ck: str) -> tuple[DelegateRow, ...]:
