@@ -611,6 +611,19 @@ class World:
             extra={**self.extra, "governance": self.governance.view(), "fees": self._fee_view()},
         )
 
+    def snapshot_for(self, coldkey: str, base: Snapshot | None = None) -> Snapshot:
+        """``snapshot()`` as the student ``coldkey`` sees it; from ``base`` (a snapshot of this block),
+        only the student's own parts are rebuilt (a class builds one snapshot per block, not one each)."""
+        with self.acting_as(coldkey):
+            if base is None:
+                return self.snapshot()
+            player = self._player_view()
+            mine = set(player.hotkeys)
+            neurons = tuple(row if row.is_player == (row.hotkey in mine) else replace(row, is_player=not row.is_player)
+                            for row in base.neurons)
+            return replace(base, neurons=neurons, player=player, delegates=self._delegates(coldkey),
+                           extra={**base.extra, "fees": self._fee_view()})
+
     def _fee_view(self) -> dict[str, Any]:
         """Plain data for ``Snapshot.extra["fees"]``: what each transaction costs, and who paid what."""
         ledger, player = self.subnet.ledger, self.player_coldkey
