@@ -28,8 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     levels = sub.add_parser("levels", help="list the levels (or check level files: levels check FILE...)")
     levels_sub = levels.add_subparsers(dest="levels_command", metavar="SUBCOMMAND")
-    levels_check = levels_sub.add_parser("check", help="validate level files without playing them")
+    levels_check = levels_sub.add_parser("check", help="validate level files (--play also plays their solutions)")
     levels_check.add_argument("files", nargs="+", metavar="FILE")
+    levels_check.add_argument("--play", action="store_true",
+                              help="also play each solution headless and fail if it does not pass")
 
     check = sub.add_parser(
         "check-yuma", help="check the engine against Yuma reference cases (JSON files)"
@@ -107,6 +109,11 @@ def load_scenario(level: str | None, sets: list[str]):
 
 def _run(args: argparse.Namespace) -> int:
     from taosandbox.chain.errors import ChainError
+    from taosandbox.world.headless import output_problems
+
+    if problems := output_problems(args.json, args.csv):  # before the run, not after it
+        print(f"taosandbox run: {'; '.join(problems)}", file=sys.stderr)
+        return 2
 
     try:
         scenario = load_scenario(args.level, args.sets)
@@ -165,7 +172,7 @@ def _main(argv: list[str] | None) -> int:
         from taosandbox.levels.commands import check_command, levels_command
 
         if args.levels_command == "check":
-            return check_command(args.files)
+            return check_command(args.files, play=args.play)
         return levels_command()
     if args.command == "check-yuma":
         from taosandbox.chain.reference import check_files

@@ -39,3 +39,48 @@ def atomic_write(path: Path, text: str) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def replace_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` by a rename, without fsync: for caches, whose readers check what
+    they read and rebuild it when it is missing or damaged."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def unwritable_reason(path: Path | str, *, directory: bool = False) -> str | None:
+    """Why ``path`` cannot be written (as a file, or as a directory to fill with files), or None.
+
+    Checked before a long run so that a bad output path fails at once, not after the work: the path
+    must not be the wrong kind of thing, and its nearest existing folder must take a new file (tried
+    for real with a throw-away file, since permission bits do not tell, e.g. for root or in /proc).
+    """
+    path = Path(path)
+    if path.exists():
+        if directory and not path.is_dir():
+            return f"{path} is a file, not a folder"
+        if not directory and path.is_dir():
+            return f"{path} is a folder, not a file"
+    folder = path if directory and path.is_dir() else path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".taosandbox-probe.")
+    except OSError as exc:
+        return f"cannot write in {folder}: {exc.strerror or exc}"
+    os.close(fd)
+    os.unlink(probe)
+    return None

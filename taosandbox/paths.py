@@ -53,6 +53,11 @@ def user_data_dir() -> Path:
     return _user_dir("data")
 
 
+def cache_dir() -> Path:
+    """Files the game can rebuild (trained miners' predictions, saved-game states): safe to delete."""
+    return _user_dir("cache")
+
+
 def sessions_dir() -> Path:
     path = user_data_dir() / "sessions"
     path.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,8 @@ KINDS = (
     "model_trained",   # a miner (re)trained (data: uid, model, accuracy)
     "drift",           # the task distribution shifted
     "permit_changed",  # a uid gained or lost its validator permit (data: uid, permit)
-    "immunity_ended",  # a player's neuron left immunity (data: uid)
+    "immunity_ended",  # a player's neuron left immunity (data: uid, hotkey, pruning_score, rank_from_bottom)
+    "prune_risk",      # a player's neuron is about to be pruned (data: uid, hotkey, pruning_score, stage)
     "refused",         # a player action was refused (data: action, reason)
     "action",          # a player action was applied (data: action)
     "proposal",        # governance: proposed / voted / passed / rejected / enacted (data: stage, ...)

@@ -34,7 +34,7 @@ from taosandbox.chain.errors import ChainError
 from taosandbox.chain.fees import cannot_pay
 from taosandbox.chain.hyperparams import Hyperparameters, validate
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import tao
+from taosandbox.chain.units import tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import EpochInputs, topk_permits, run_epoch
 from taosandbox.chain.events import Event
 
@@ -135,7 +135,7 @@ class Governance:
         self.triumvirate: tuple[str, ...] = tuple(seats)
         for coldkey in seats:
             if coldkey not in subnet.ledger.free:
-                subnet.ledger.create_coldkey(coldkey, tao(config.triumvirate_balance_tao))
+                subnet.ledger.create_coldkey(coldkey, tao_to_rao(config.triumvirate_balance_tao))
         self.proposals: list[Proposal] = []
         self._schedule = sorted(config.schedule, key=lambda item: item["block"])
         self._next_scheduled = 0
@@ -321,9 +321,9 @@ class Governance:
         elif d1 < d0 - 1e-9:
             losses.append(f"its dividend share falls {d0:.2%} → {d1:.2%}")
         if t1 > t0:
-            gains.append(f"its take limit rises {t0 / 65535:.1%} → {t1 / 65535:.1%}")
+            gains.append(f"its take limit rises {u16_to_float(t0):.1%} → {u16_to_float(t1):.1%}")
         elif t1 < t0:
-            losses.append(f"its take limit falls {t0 / 65535:.1%} → {t1 / 65535:.1%}")
+            losses.append(f"its take limit falls {u16_to_float(t0):.1%} → {u16_to_float(t1):.1%}")
         if gains and not losses:
             return True, "; ".join(gains)
         return False, "; ".join(losses) or "nothing in it for its returns"

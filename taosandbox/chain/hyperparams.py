@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass, fields
 from typing import Any
 
-from taosandbox.chain.units import RAO_PER_TAO, U16_MAX
+from taosandbox.chain.units import RAO_PER_TAO, U16_MAX, u16_to_float
 
 MECHANISMS = ("yuma_2024", "yuma3_2026")
 """Epoch mechanisms selectable by name: the 2024 reference (§4) and Yuma 3 (§11)."""
@@ -92,7 +92,7 @@ class Hyperparameters:
 
     @property
     def kappa_fraction(self) -> float:
-        return self.kappa / U16_MAX
+        return u16_to_float(self.kappa)
 
     @property
     def ema_alpha(self) -> float:

@@ -14,6 +14,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from taosandbox.chain.units import U16_MAX
 from taosandbox.chain.errors import ChainError
 
 
@@ -231,7 +232,7 @@ class Ledger:
         if validator + mining == 0:
             return None
         self.accrued -= validator + mining
-        take = validator * self.take.get(hotkey, 0) // 65535
+        take = validator * self.take.get(hotkey, 0) // U16_MAX
         rest = validator - take
         total = sum(counted.values())
         payouts: dict[str, int] = {}

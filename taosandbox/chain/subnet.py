@@ -13,7 +13,7 @@ from taosandbox.chain.errors import ChainError
 from taosandbox.chain.hyperparams import Hyperparameters
 from taosandbox.chain.ledger import Ledger, drain_slot
 from taosandbox.chain.metagraph import Metagraph
-from taosandbox.chain.units import format_tao
+from taosandbox.chain.units import U16_MAX, format_tao, u16_to_float
 from taosandbox.chain.weights import check_weights
 from taosandbox.chain.yuma import EpochInputs, EpochResult, run_epoch
 from taosandbox.chain.events import Event
@@ -180,7 +180,7 @@ class Subnet:
         # through Yuma. Rao an epoch could not distribute (flooring dust, nobody to pay) is carried
         # over to the next one without being cut twice.
         fresh = ledger.pending_emission - self.carried_over
-        cut = fresh * self.hp.subnet_owner_cut // 65535
+        cut = fresh * self.hp.subnet_owner_cut // U16_MAX
         if cut:
             ledger.pay_owner_cut(self.owner_coldkey, cut)
         previous_epoch_block, self.last_epoch_block = self.last_epoch_block, self.block
@@ -211,7 +211,7 @@ class Subnet:
         # cleared, others stay as they were.
         rows, stored = result.matrix_rows, result.compact("bonds_stored")
         written = result.new_validator_permit[rows]
-        mg.bonds[rows[written], :n] = np.floor(stored[written] * 65535.0) / 65535.0
+        mg.bonds[rows[written], :n] = np.floor(stored[written] * U16_MAX) / U16_MAX
         cleared = rows[~written & inputs.validator_permit[rows]]
         mg.bonds[cleared, :n] = 0.0
         for name in Metagraph.METRICS:
@@ -364,7 +364,7 @@ class Subnet:
             raise ChainError("bad_take", f"take must be a whole number (u16), got {take!r}")
         if not self.hp.min_take <= take <= self.hp.max_take:
             raise ChainError("bad_take",
-                             f"take {take / 65535:.2%} is outside the allowed range "
-                             f"[{self.hp.min_take / 65535:.2%}, {self.hp.max_take / 65535:.2%}]")
+                             f"take {u16_to_float(take):.2%} is outside the allowed range "
+                             f"[{u16_to_float(self.hp.min_take):.2%}, {u16_to_float(self.hp.max_take):.2%}]")
         self.ledger.take[hotkey] = take
-        self._emit("take_set", f"{hotkey} set its take to {take / 65535:.2%}", hotkey=hotkey, take=take)
+        self._emit("take_set", f"{hotkey} set its take to {u16_to_float(take):.2%}", hotkey=hotkey, take=take)

@@ -33,8 +33,11 @@ def levels_command(out: TextIO | None = None) -> int:
     return 0
 
 
-def check_command(files: list[str], out: TextIO | None = None) -> int:
-    """Validate level files without playing them; one line per problem; 1 if any file has a problem."""
+def check_command(files: list[str], out: TextIO | None = None, *, play: bool = False) -> int:
+    """Validate level files; one line per problem; 1 if any file has a problem.
+
+    Without ``play`` the solution is only read, not run, and the line says so; with ``play`` the
+    solution is played headless to the end and a solution that does not pass is a problem."""
     out = out or sys.stdout
     failed = False
     for name in files:
@@ -53,9 +56,26 @@ def check_command(files: list[str], out: TextIO | None = None) -> int:
                 out.write(line + "\n")
             continue
         steps = len(level.solution)
-        out.write(f"{name}: ok ({level.name}: {level.title}; {len(level.leaves)} objectives, "
-                  f"deadline block {level.deadline}, solution {steps} step{'s' if steps != 1 else ''})\n")
+        read = (f"{name}: file ok ({level.name}: {level.title}; {len(level.leaves)} objective{'s' if len(level.leaves) != 1 else ''}, "
+                f"deadline block {level.deadline}; a {steps}-step solution")
+        if not play:
+            out.write(f"{read}, not played: add --play to check that it passes)\n")
+            continue
+        verdict = solution_verdict(level)
+        failed = failed or not verdict.startswith("passes")
+        out.write(f"{read} that {verdict})\n")
     return 1 if failed else 0
+
+
+def solution_verdict(level) -> str:
+    """Play the level's solution headless: "passes at block N (score S)" or why it does not."""
+    from taosandbox.levels.objectives import PASSED
+    from taosandbox.levels.solve import play
+
+    run, world = play(level)
+    if run.status == PASSED:
+        return f"passes at block {world.block:,} (score {run.score})"
+    return f"does NOT pass: {run.status} at block {world.block:,}"
 
 
 __all__ = ["check_command", "find_level", "levels_command"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from taosandbox.world.actions import ACTION_TYPES, Action, action_from_dict
-from taosandbox.chain.units import RAO_PER_TAO
+from taosandbox.chain.units import tao_to_rao
 from taosandbox.world.actions import Answer
 from taosandbox.levels.constraints import Constraints, read_constraints
 from taosandbox.levels.errors import LevelError, LevelProblem
@@ -207,7 +207,7 @@ def _read_action(raw: Any, r: Reader, path: str) -> Action | None:
         if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount < 0:
             r.bad(join(path, "amount_tao"), f"{show(amount)} is not a TAO amount (expected a number >= 0)")
             return None
-        data["amount_rao"] = round(amount * RAO_PER_TAO)
+        data["amount_rao"] = tao_to_rao(amount)
     cls = ACTION_TYPES[kind]
     ok = True
     for f in fields(cls):

@@ -170,4 +170,5 @@ def attach(level: Level, world: Any) -> LevelRun:
     if add_check is not None:
         add_check(run.check_action)
     world.extra["level"] = run.progress()
+    world.extra["questions"] = dict(level.questions)  # the world's log quotes a question, not its id
     return run

@@ -89,7 +89,11 @@ def replay_command(args: Any, stdout: IO[str] | None = None, stderr: IO[str] | N
     """Headless: ``--verify`` / ``--csv`` / ``--json``. Exit 0 if every checkpoint matched, else 1."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     from taosandbox.sessions.replay import export, verify
+    from taosandbox.world.headless import output_problems
 
+    if problems := output_problems(args.json, args.csv):  # before the replay, not after it
+        stderr.write(f"taosandbox replay: {'; '.join(problems)}\n")
+        return 2
     try:
         path = store.resolve(args.file)
         if args.csv or args.json:

@@ -31,6 +31,16 @@ ENGINE_ERROR = "engine error: "
 """Prefix of a refusal that came from an exception, not from the world (which logs its own refusals)."""
 
 
+def is_prune_alert(event: Any) -> bool:
+    """The player's neuron was pruned, or is next to be for the first time: time stops, a banner says why."""
+    if not event.player:
+        return False
+    if event.kind == "pruned":
+        return True
+    data = event.data or {}
+    return event.kind == "prune_risk" and data.get("stage") == "next" and not data.get("again")
+
+
 class SimController:
     """Owns the World for the UI; every call that touches it takes ``lock``."""
 
@@ -43,6 +53,8 @@ class SimController:
         self.dropped_events = 0
         self.halvings: deque = deque()
         """Halving events not yet shown; never dropped."""
+        self.prunes: deque = deque()
+        """The player's prune events (pruned, first "next to prune") not yet shown; never dropped."""
         self._event_index = 0
 
     # ---- engine calls (any thread) ----
@@ -79,6 +91,7 @@ class SimController:
             self.dropped_events += overflow
         self.events.extend(new)
         self.halvings.extend(e for e in new if e.kind == "halving")
+        self.prunes.extend(e for e in new if is_prune_alert(e))
 
     def take_events(self) -> tuple[list, int]:
         """(events since the last call, how many were dropped for lack of room)."""
@@ -92,6 +105,11 @@ class SimController:
     def take_halving(self) -> Any | None:
         with self.lock:
             return self.halvings.popleft() if self.halvings else None
+
+    def take_prune(self) -> Any | None:
+        """The oldest player prune alert not yet shown (``is_prune_alert``), or None."""
+        with self.lock:
+            return self.prunes.popleft() if self.prunes else None
 
     # ---- speed ----
     @property

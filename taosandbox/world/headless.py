@@ -12,7 +12,8 @@ from typing import IO, Any
 import numpy as np
 
 from taosandbox.chain.emission import block_emission
-from taosandbox.files import atomic_write
+from taosandbox.chain.units import format_tao
+from taosandbox.files import atomic_write, unwritable_reason
 from taosandbox.world import World
 
 
@@ -123,6 +124,16 @@ class Progress:
             self.stream.write("\n")
 
 
+def output_problems(json_path: str | None, csv_dir: str | None) -> list[str]:
+    """Why the ``--json`` file or the ``--csv`` folder cannot be written (empty when both can)."""
+    problems = []
+    if json_path and json_path != "-" and (reason := unwritable_reason(json_path)):
+        problems.append(f"--json {json_path}: {reason}")
+    if csv_dir and (reason := unwritable_reason(csv_dir, directory=True)):
+        problems.append(f"--csv {csv_dir}: {reason}")
+    return problems
+
+
 def run(world: World, blocks: int, *, json_path: str | None, csv_dir: str | None,
         stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
@@ -144,5 +155,5 @@ def run(world: World, blocks: int, *, json_path: str | None, csv_dir: str | None
         recorder.write_csv(Path(csv_dir))
     if not json_path:
         stdout.write(f"{blocks} blocks from seed {world.seed}: block {data['final_block']}, issuance "
-                     f"{data['total_issuance_rao'] / 1e9:,.4f} τ, state {data['state_hash']}\n")
+                     f"{format_tao(data['total_issuance_rao'])}, state {data['state_hash']}\n")
     return 0

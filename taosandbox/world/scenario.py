@@ -13,13 +13,12 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from taosandbox.chain.units import U16_MAX
 from taosandbox.chain.governance import POLICIES, GovernanceConfig, proposal_problems
 from taosandbox.chain.hyperparams import SANDBOX, Hyperparameters, validate
 
 ROLES = ("miner", "validator", "delegator")
 NEURON_ROLES = ("miner", "validator")
-MINER_STRATEGIES = ("honest", "idle", "random", "copycat", "sybil")
-VALIDATOR_STRATEGIES = ("honest", "copier", "colluding", "noisy", "offline")
 
 
 @dataclass(frozen=True)
@@ -319,6 +318,11 @@ def _build_hyperparameters(value: Any, path: str, problems: list[Problem]) -> Hy
 def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
     """Range and choice checks that need the whole object."""
 
+    # The market owns strategies and models. Imported here, not at the top: the title screen reads
+    # scenarios before any world is built and must come up without loading the market.
+    from taosandbox.market.market import MINER_STRATEGIES, VALIDATOR_STRATEGIES
+    from taosandbox.market.models import MODEL_KINDS
+
     def bad(name: str, message: str) -> None:
         problems.append(Problem(f"{prefix}{name}", message))
 
@@ -339,13 +343,11 @@ def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
             bad("budget", f"must be at least 1, got {obj.budget}")
         if obj.strategy == "copycat" and obj.copy_of is None:
             bad("copy_of", "a copycat needs the uid it copies")
-        if isinstance(obj.take, int) and not 0 <= obj.take <= 65535:
-            bad("take", f"{obj.take} is outside [0, 65535]")
+        if isinstance(obj.take, int) and not 0 <= obj.take <= U16_MAX:
+            bad("take", f"{obj.take} is outside [0, {U16_MAX}]")
         if isinstance(obj.first_weights_block, int) and obj.first_weights_block < 1:
             bad("first_weights_block", f"must be at least 1, got {obj.first_weights_block}")
     elif isinstance(obj, UpgradeSpec):
-        from taosandbox.market.models import MODEL_KINDS  # no scikit-learn at import
-
         if isinstance(obj.block, int) and obj.block < 1:
             bad("block", f"expected a block number >= 1, got {obj.block}")
         if isinstance(obj.uid, int) and obj.uid < 0:

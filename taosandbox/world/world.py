@@ -21,11 +21,12 @@ from taosandbox.chain.events import Event
 from taosandbox.chain.governance import Governance
 from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import topk_permits
 from taosandbox.world.actions import (Action, ActAs, AddStake, AddStudent, Answer, Deregister, Propose, Register,
                                       RemoveStake, Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote,
                                       action_from_dict)
+from taosandbox.world.prune_watch import PruneWatch
 from taosandbox.world.scenario import NeuronSpec, Problem, Scenario, ScenarioError
 from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
 
@@ -86,6 +87,8 @@ class World:
         """coldkey -> {"role", "start_rao", "hotkeys"}: the extra players of a shared (class) world."""
         self._acting: str | None = None
         """The student coldkey an ``ActAs`` action plays for; None = the scenario's player."""
+        self._prune_watch = PruneWatch()
+        """Warns the player before their own neuron is pruned (world/prune_watch.py)."""
         self.subnet = Subnet(scenario.hyperparameters, owner_coldkey=scenario.chain.owner_coldkey,
                              total_issuance=0, block=0)
         from taosandbox.market import Market, TaskSpec  # imports scikit-learn lazily
@@ -104,7 +107,7 @@ class World:
     def _genesis(self) -> None:
         sc, sub, ledger = self.scenario, self.subnet, self.subnet.ledger
         player = sc.player
-        ledger.create_coldkey(player.coldkey, tao(player.balance_tao))
+        ledger.create_coldkey(player.coldkey, tao_to_rao(player.balance_tao))
         counter = {"miner": 0, "validator": 0}
         for spec in sc.neurons:
             for k in range(spec.count):
@@ -115,24 +118,24 @@ class World:
                 coldkey = spec.coldkey or f"{hotkey}-owner"
                 self._genesis_neuron(spec, hotkey, coldkey)
         for nom in sc.nominators:
-            ledger.create_coldkey(nom.coldkey, tao(nom.balance_tao))
+            ledger.create_coldkey(nom.coldkey, tao_to_rao(nom.balance_tao))
             for hotkey, amount in nom.stakes.items():
-                ledger.free[nom.coldkey] += tao(amount)
-                ledger.total_issuance += tao(amount)
-                sub.ledger.add_stake(nom.coldkey, hotkey, tao(amount))
+                ledger.free[nom.coldkey] += tao_to_rao(amount)
+                ledger.total_issuance += tao_to_rao(amount)
+                sub.ledger.add_stake(nom.coldkey, hotkey, tao_to_rao(amount))
         if player.register:
             hotkey = self._next_player_hotkey()
             uid = sub.genesis_neuron(player.coldkey, hotkey, 0)
             if player.stake_tao:
-                ledger.free[player.coldkey] += tao(player.stake_tao)
-                ledger.total_issuance += tao(player.stake_tao)
-                ledger.add_stake(player.coldkey, hotkey, tao(player.stake_tao))
+                ledger.free[player.coldkey] += tao_to_rao(player.stake_tao)
+                ledger.total_issuance += tao_to_rao(player.stake_tao)
+                ledger.add_stake(player.coldkey, hotkey, tao_to_rao(player.stake_tao))
             role = "validator" if player.role == "validator" else "miner"
             self._add_agent(uid, hotkey, player.coldkey, role, "player", is_player=True,
                             model=player.model, params=player.params, budget=player.budget)
         # Arrivals need coins to pay the burn: they come from outside the subnet.
-        reserve = sum(tao(a.balance_tao) * a.limit for a in sc.arrivals)
-        outside = max(tao(sc.chain.total_issuance_tao) - ledger.total_issuance, reserve)
+        reserve = sum(tao_to_rao(a.balance_tao) * a.limit for a in sc.arrivals)
+        outside = max(tao_to_rao(sc.chain.total_issuance_tao) - ledger.total_issuance, reserve)
         ledger.create_coldkey(OUTSIDE, outside)
         # The subnet has been running: permits as the last epoch would have left them (§4.3).
         n = sub.n
@@ -162,11 +165,11 @@ class World:
         sub, ledger = self.subnet, self.subnet.ledger
         if coldkey not in ledger.free:
             ledger.create_coldkey(coldkey, 0)
-        ledger.free[coldkey] += tao(spec.balance_tao) + tao(spec.stake_tao)
-        ledger.total_issuance += tao(spec.balance_tao) + tao(spec.stake_tao)
+        ledger.free[coldkey] += tao_to_rao(spec.balance_tao) + tao_to_rao(spec.stake_tao)
+        ledger.total_issuance += tao_to_rao(spec.balance_tao) + tao_to_rao(spec.stake_tao)
         uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take)
         if spec.stake_tao:
-            ledger.add_stake(coldkey, hotkey, tao(spec.stake_tao))
+            ledger.add_stake(coldkey, hotkey, tao_to_rao(spec.stake_tao))
         self._add_agent(uid, hotkey, coldkey, spec.role, spec.strategy, model=spec.model,
                         params=spec.params, budget=spec.budget, copy_of=spec.copy_of,
                         favoured=spec.favoured, sample_size=spec.sample_size, noise=spec.noise)
@@ -250,6 +253,8 @@ class World:
         self._validators_set_weights(block)
         self.governance.end_block(block)
         self._flush()
+        mine = {uid: a.hotkey for uid, a in self.agents.items() if a.is_player}
+        self.events.extend(self._prune_watch.events(sub, mine))
         new = self.events[start:]
         for fn in self._observers:
             fn(self, new)
@@ -288,7 +293,9 @@ class World:
         mine = {a.hotkey for a in self.agents.values() if a.is_player}
         for event in sub.events:
             d = event.data
+            # ledger.owner: a pruned hotkey is no longer an agent, but it was the player's all the same
             is_player = (d.get("coldkey") == player or d.get("hotkey") in mine
+                         or sub.ledger.owner.get(d.get("hotkey", "")) == player
                          or d.get("by") in mine or player in d.get("payouts", ()))
             self.events.append(replace(event, player=is_player) if is_player else event)
         sub.events.clear()
@@ -333,7 +340,7 @@ class World:
             self._arrived += 1
             hotkey = f"new-{self._arrived}"
             coldkey = f"{hotkey}-owner"
-            amount = min(tao(spec.balance_tao), ledger.balance(OUTSIDE))
+            amount = min(tao_to_rao(spec.balance_tao), ledger.balance(OUTSIDE))
             ledger.create_coldkey(coldkey, 0)
             if amount:
                 ledger.free[OUTSIDE] -= amount
@@ -400,7 +407,7 @@ class World:
         fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
         player, ledger = self.player_coldkey, self.subnet.ledger
         mine = self._acting is None  # a student's action is not the scenario player's
-        said = {"coldkey": player} if self._acting else {}
+        said_by = {"coldkey": player} if self._acting else {}
         if reason is None:
             handler = getattr(self, f"_do_{action.kind}", None)
             if handler is None:
@@ -415,16 +422,21 @@ class World:
                 reason = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
         if reason is not None:
             self.events.append(Event(self.block, "refused", f"Refused {action.kind}: {reason}",
-                                     {"action": action.to_dict(), "reason": reason, **said}, player=mine))
+                                     {"action": action.to_dict(), "reason": reason, **said_by}, player=mine))
             self._flush()
             return Outcome(False, reason)
+        said = len(self.events)
         self._flush()
+        # The chain's own lines already tell the player what happened (registered, staked...): the
+        # action's line then says it again, so it carries how many of those it echoes (the log shows one).
+        echoes = sum(1 for e in self.events[said:] if e.player)
         if fee:
             ledger.pay_fee(player, fee)
-            self.events.append(Event(self.block, "fee", f"Paid a {fee / 1e9:.9f} τ fee for {action.kind} "
+            self.events.append(Event(self.block, "fee", f"Paid a {format_tao(fee, 9)} fee for {action.kind} "
                                      "(burned)", {"coldkey": player, "fee_rao": fee, "action": action.kind},
                                      player=mine))
-        self.events.append(Event(self.block, "action", text, {"action": action.to_dict(), **said}, player=mine))
+        data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {}), **said_by}
+        self.events.append(Event(self.block, "action", text, data, player=mine))
         return Outcome(True)
 
     def _upfront_cost(self, action: Action) -> int:
@@ -479,7 +491,7 @@ class World:
             raise ValueError(f"coldkey {ck!r} already exists")
         if action.role not in ("miner", "validator", "delegator"):
             raise ValueError(f"role must be miner, validator or delegator, got {action.role!r}")
-        amount = tao(action.balance_tao)
+        amount = tao_to_rao(action.balance_tao)
         if amount < 0:
             raise ValueError(f"a starting balance must not be negative, got {action.balance_tao}")
         if amount <= ledger.balance(OUTSIDE):  # coins already issued, held outside the subnet
@@ -538,11 +550,13 @@ class World:
 
     def _do_answer(self, action: Answer) -> str:
         # The level that asked checks the answer (it sees this action); the chain is not involved.
-        return f"You answered {action.question_id}: {action.value:g}"
+        # A level lists its questions in ``extra["questions"]`` (id -> text): the log quotes the question.
+        ask = self.extra.get("questions", {}).get(action.question_id)
+        return f"You answered “{ask}”: {action.value:g}" if ask else f"You answered {action.value:g}"
 
     def _do_set_take(self, action: SetTake) -> str:
         self.subnet.set_take(self.player_coldkey, action.hotkey, action.take)
-        return f"Take of {action.hotkey} set to {action.take / 65535:.2%}"
+        return f"Take of {action.hotkey} set to {u16_to_float(action.take):.2%}"
 
     def _do_propose(self, action: Propose) -> str:
         p = self.governance.propose(self.player_coldkey, action.changes, action.title)
@@ -647,7 +661,8 @@ class World:
             earned_rao=ledger.earned.get(ck, 0),
             pending_rao=int(sum(int(sub.accrued[a.uid].sum()) for a in mine)), spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
-            start_rao=student["start_rao"] if student else tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
+            start_rao=(student["start_rao"] if student
+                       else tao_to_rao(sc.player.balance_tao) + tao_to_rao(sc.player.stake_tao)),
         )
 
     def _delegates(self, player_ck: str) -> tuple[DelegateRow, ...]:
@@ -664,7 +679,7 @@ class World:
             per_day = 0.0
             if result is not None and stake and uid < len(result.validator_emission_u64):
                 v = float(result.validator_emission_u64[uid])
-                per_day = v * (1 - take / 65535) / stake * epochs_per_day
+                per_day = v * (1 - u16_to_float(take)) / stake * epochs_per_day
             rows.append(DelegateRow(
                 hotkey=hk, uid=uid, owner=agent.coldkey, take=take, total_stake_rao=stake,
                 nominators=len([c for c in ledger.stakers.get(hk, ()) if c != agent.coldkey]),

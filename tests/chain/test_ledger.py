@@ -7,13 +7,13 @@ import pytest
 
 from taosandbox.chain.errors import ChainError
 from taosandbox.chain.ledger import Ledger
-from taosandbox.chain.units import tao
+from taosandbox.chain.units import tao_to_rao
 
 
 def make() -> Ledger:
     ledger = Ledger()
     for ck in ("owner", "alice", "bob"):
-        ledger.create_coldkey(ck, tao(1000))
+        ledger.create_coldkey(ck, tao_to_rao(1000))
     ledger.create_hotkey("owner", "hk", 11796)
     return ledger
 
@@ -40,8 +40,8 @@ def test_reference_delegation_example_pays_exactly():
 
 def test_take_goes_to_owner_and_rest_pro_rata():
     ledger = make()
-    ledger.add_stake("owner", "hk", tao(100))
-    ledger.add_stake("alice", "hk", tao(300))
+    ledger.add_stake("owner", "hk", tao_to_rao(100))
+    ledger.add_stake("alice", "hk", tao_to_rao(300))
     ledger.drain("hk", 0, 0)
     ledger.mint_pending(65535)
     ledger.accrue(65535)
@@ -52,15 +52,15 @@ def test_take_goes_to_owner_and_rest_pro_rata():
     assert paid.payouts["alice"] == rest * 3 // 4
     assert paid.payouts["owner"] == take + rest - rest * 3 // 4
     # All of it is restaked: the stakes grew by the payouts.
-    assert ledger.stake_of("alice", "hk") == tao(300) + paid.payouts["alice"]
+    assert ledger.stake_of("alice", "hk") == tao_to_rao(300) + paid.payouts["alice"]
     assert ledger.conservation_gap() == 0
 
 
 def test_stake_added_since_the_previous_drain_does_not_count():
     ledger = make()
-    ledger.add_stake("owner", "hk", tao(100))
+    ledger.add_stake("owner", "hk", tao_to_rao(100))
     ledger.drain("hk", 0, 0)
-    ledger.add_stake("bob", "hk", tao(900))  # after the drain: not counted yet
+    ledger.add_stake("bob", "hk", tao_to_rao(900))  # after the drain: not counted yet
     ledger.mint_pending(1000)
     ledger.accrue(1000)
     paid = ledger.drain("hk", 1000, 0)
@@ -74,7 +74,7 @@ def test_stake_added_since_the_previous_drain_does_not_count():
 
 def test_mining_emission_goes_entirely_to_the_owner():
     ledger = make()
-    ledger.add_stake("alice", "hk", tao(10))
+    ledger.add_stake("alice", "hk", tao_to_rao(10))
     ledger.drain("hk", 0, 0)
     ledger.mint_pending(5000)
     ledger.accrue(5000)
@@ -85,9 +85,9 @@ def test_mining_emission_goes_entirely_to_the_owner():
 def test_burn_lowers_issuance_and_counts_as_recycled():
     ledger = make()
     before = ledger.total_issuance
-    ledger.burn("alice", tao(1))
-    assert ledger.total_issuance == before - tao(1)
-    assert ledger.recycled == tao(1)
+    ledger.burn("alice", tao_to_rao(1))
+    assert ledger.total_issuance == before - tao_to_rao(1)
+    assert ledger.recycled == tao_to_rao(1)
     assert ledger.conservation_gap() == 0
 
 
@@ -97,9 +97,9 @@ def test_burn_lowers_issuance_and_counts_as_recycled():
     (lambda l: l.add_stake("alice", "hk", 1.5), "bad_amount"),
     (lambda l: l.add_stake("alice", "nope", 5), "unknown_hotkey"),
     (lambda l: l.add_stake("carol", "hk", 5), "unknown_coldkey"),
-    (lambda l: l.add_stake("alice", "hk", tao(5000)), "insufficient_balance"),
+    (lambda l: l.add_stake("alice", "hk", tao_to_rao(5000)), "insufficient_balance"),
     (lambda l: l.remove_stake("alice", "hk", 1), "insufficient_stake"),
-    (lambda l: l.burn("alice", tao(2000)), "insufficient_balance"),
+    (lambda l: l.burn("alice", tao_to_rao(2000)), "insufficient_balance"),
     (lambda l: l.create_hotkey("alice", "hk", 0), "hotkey_taken"),
     (lambda l: l.drain("hk", 10, 0), "overdraw"),
 ])

@@ -8,13 +8,13 @@ from hypothesis import strategies as st
 from taosandbox.chain.errors import ChainError
 from taosandbox.chain.hyperparams import SANDBOX, Hyperparameters
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import RAO_PER_TAO, tao
+from taosandbox.chain.units import RAO_PER_TAO, tao_to_rao
 
 
 def subnet(**changes) -> Subnet:
     sub = Subnet(SANDBOX.replace(**changes))
     for ck in ("alice", "bob", "carol"):
-        sub.ledger.create_coldkey(ck, tao(1000))
+        sub.ledger.create_coldkey(ck, tao_to_rao(1000))
     return sub
 
 
@@ -30,7 +30,7 @@ def test_registration_burns_the_fee_and_lowers_issuance():
     before = sub.ledger.total_issuance
     uid = sub.register("alice", "a1")
     assert uid == 0
-    assert sub.ledger.balance("alice") == tao(1000) - RAO_PER_TAO
+    assert sub.ledger.balance("alice") == tao_to_rao(1000) - RAO_PER_TAO
     assert sub.ledger.total_issuance == before - RAO_PER_TAO
     assert sub.ledger.recycled == RAO_PER_TAO
     assert sub.events[-1].kind == "registered"
@@ -63,24 +63,24 @@ def test_one_registration_per_block_and_three_per_interval():
 
 @pytest.mark.parametrize("regs, factor", [(0, 0.985), (1, 1.0), (2, 1.015), (3, 1.03)])
 def test_burn_adjustment_per_interval(regs, factor):
-    sub = subnet(adjustment_interval=10, burn=tao(10), max_regs_per_block=5)
+    sub = subnet(adjustment_interval=10, burn=tao_to_rao(10), max_regs_per_block=5)
     for k in range(regs):
         sub.register("alice", f"a{k}")
     for _ in range(10):
         sub.step()
-    assert sub.burn == int(0.97 * tao(10) + 0.03 * (tao(10) * (regs + 1) // 2))
-    assert abs(sub.burn / tao(10) - factor) < 1e-9
+    assert sub.burn == int(0.97 * tao_to_rao(10) + 0.03 * (tao_to_rao(10) * (regs + 1) // 2))
+    assert abs(sub.burn / tao_to_rao(10) - factor) < 1e-9
     assert sub.regs_this_interval == 0
 
 
 def test_burn_is_clamped_to_its_bounds():
-    sub = subnet(adjustment_interval=1, burn=tao(1), min_burn=tao(1))
+    sub = subnet(adjustment_interval=1, burn=tao_to_rao(1), min_burn=tao_to_rao(1))
     sub.step()
-    assert sub.burn == tao(1)
+    assert sub.burn == tao_to_rao(1)
 
 
 def test_unaffordable_registration_changes_nothing():
-    sub = subnet(burn=tao(5000))
+    sub = subnet(burn=tao_to_rao(5000))
     before = state(sub)
     with pytest.raises(ChainError) as info:
         sub.register("alice", "a1")
@@ -121,10 +121,10 @@ def test_immune_neurons_are_skipped_unless_everyone_is_immune():
 def test_pruned_hotkey_gets_its_stake_back():
     sub = subnet(max_allowed_uids=1, immunity_period=0)
     sub.register("alice", "a1")
-    sub.add_stake("bob", "a1", tao(50))
+    sub.add_stake("bob", "a1", tao_to_rao(50))
     sub.step()
     sub.register("carol", "c1")
-    assert sub.ledger.balance("bob") == tao(1000)
+    assert sub.ledger.balance("bob") == tao_to_rao(1000)
     assert sub.ledger.hotkey_stake.get("a1", 0) == 0
     assert sub.ledger.conservation_gap() == 0
 
@@ -223,7 +223,7 @@ def test_validators_earn_dividends_and_miners_incentive():
     sub.register("alice", "val")
     sub.step()
     sub.register("bob", "miner")
-    sub.add_stake("alice", "val", tao(500))
+    sub.add_stake("alice", "val", tao_to_rao(500))
     sub.metagraph.validator_permit[:2] = True
     sub.step()
     sub.set_weights("val", [1], [1.0])
@@ -234,7 +234,7 @@ def test_validators_earn_dividends_and_miners_incentive():
     assert result.dividends.tolist() == [1.0, 0.0]
     # Both hotkeys were drained at least once: stake grew by what they earned.
     assert sub.ledger.hotkey_stake["miner"] > 0
-    assert sub.ledger.hotkey_stake["val"] > tao(500)
+    assert sub.ledger.hotkey_stake["val"] > tao_to_rao(500)
     assert sub.ledger.conservation_gap() == 0
 
 
@@ -258,7 +258,7 @@ def test_no_rao_is_created_or_lost(sequence, mechanism):
                                  max_regs_per_block=2, target_regs_per_interval=3))
     coldkeys = ["a", "b", "c"]
     for ck in coldkeys:
-        sub.ledger.create_coldkey(ck, tao(50))
+        sub.ledger.create_coldkey(ck, tao_to_rao(50))
     hotkeys: list[str] = []
     for op, who, which, amount in sequence:
         ck = coldkeys[who]

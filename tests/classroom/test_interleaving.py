@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from taosandbox.classroom.classroom import SESSION_FILE, Classroom
 from taosandbox.sessions.replay import verify
 
-from conftest import CODE, class_scenario
+from class_worlds import CODE, class_scenario
 
 STUDENTS = ("ada", "bob", "cy")
 

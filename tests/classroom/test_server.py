@@ -13,7 +13,7 @@ from taosandbox.classroom.client import ClassClient, ClassError
 from taosandbox.classroom.server import ClassServer
 from taosandbox.sessions.replay import verify
 
-from conftest import CODE
+from class_worlds import CODE
 
 
 async def _until(client, predicate, timeout=20):

@@ -157,7 +157,8 @@ def test_levels_and_check_commands(tmp_path):
     good.write_text(MINIMAL)
     bad.write_text(MINIMAL.replace("deadline: 300", "deadline: later"))
     out = io.StringIO()
-    assert check_command([str(good)], out) == 0 and "ok" in out.getvalue()
+    assert check_command([str(good)], out) == 0 and "file ok" in out.getvalue()
+    assert "a 1-step solution, not played: add --play" in out.getvalue()  # not read as "it passes"
     out = io.StringIO()
     assert check_command([str(good), str(bad), str(tmp_path / "missing.yaml")], out) == 1
     lines = out.getvalue().splitlines()
@@ -252,3 +253,30 @@ def test_the_teachers_guide_documents_every_kind_field_and_quantity():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "levels.md").read_text()
     for name in [*KINDS, *FIELDS, *QUANTITIES, *(p.name for p in PARAMS)]:
         assert f"`{name}`" in doc, name
+
+
+def test_levels_check_play_plays_the_solution(tmp_path):
+    good, idle = tmp_path / "good.yaml", tmp_path / "idle.yaml"
+    good.write_text(MINIMAL.replace("deadline: 300", "deadline: 30").replace("by_block: 100", "by_block: 20"))
+    idle.write_text(MINIMAL.replace("deadline: 300", "deadline: 30").replace("by_block: 100", "by_block: 20")
+                    .replace("solution:\n  - block: 1\n    action: {kind: register}\n", "solution: []\n"))
+    out = io.StringIO()
+    assert check_command([str(good)], out, play=True) == 0
+    assert "a 1-step solution that passes at block" in out.getvalue()
+    out = io.StringIO()
+    assert check_command([str(idle)], out, play=True) == 1
+    assert "a 0-step solution that does NOT pass: failed at block" in out.getvalue()
+
+
+def test_the_log_quotes_the_question_not_its_id():
+    from taosandbox.levels.level import load_level
+    from taosandbox.levels.run import attach
+    from taosandbox.world import World
+    from taosandbox.world.actions import Answer
+
+    level = load_level("blocks-and-rewards")
+    world = World(level.scenario)
+    attach(level, world)
+    world.apply(Answer("hour", 3600))
+    text = world.events[-1].text
+    assert text == "You answered “How many seconds do 300 blocks take?”: 3600" and "hour:" not in text

@@ -69,7 +69,7 @@ async def test_validator_earned_says_what_is_still_pending(make_world):
         row = next(r for r in snapshot.neurons if r.is_player)
         assert row.accrued_rao > 0
         text = str(app.screen.query_one("#validator-status").render())
-        assert "paid out in" in text
+        assert "pending, paid in" in text  # issue 15 item 10: the header's wording, the same definition
 
 
 async def test_undelegating_more_than_staked_is_refused_in_tao(make_world):

@@ -114,3 +114,32 @@ async def test_replay_viewer_shows_the_intact_part_of_a_damaged_file(tmp_path):
         assert "Showing the intact part, up to block 100." in notice
         await pilot.press("end")
         assert screen.replay.block == 100
+
+
+def test_block_number_reads_what_people_type():
+    from taosandbox.tui.screens.replay import block_number
+
+    assert block_number(" 1200 ") == 1200 and block_number("12,000") == 12000 and block_number("1_200") == 1200
+    assert block_number("abc") is None and block_number("") is None and block_number("-5") is None
+
+
+async def test_go_to_block_keeps_what_you_typed(tmp_path):
+    from textual.widgets import Input
+
+    path = tmp_path / "game.jsonl"
+    record_game(path, blocks=60)
+    app = ReplayApp(path)
+    notes: list[str] = []
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.screen
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        app.notify = lambda message, **_kw: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("g", *"abc", "enter")
+        box = screen.query_one("#replay-goto", Input)
+        assert box.value == "abc" and box.has_class("-open") and box.has_focus
+        assert notes and "Not a block number: 'abc'" in notes[-1]
+        box.value = ""
+        await pilot.press(*"40", "enter")
+        await pilot.pause()
+        assert screen.replay.block == 40 and not box.has_class("-open")

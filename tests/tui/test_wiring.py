@@ -36,7 +36,8 @@ async def test_level_keys_answer_and_hint_from_the_game():
         await pilot.press("enter")
         await wait_for_screen(pilot, "GameScreen")
         game = app.screen
-        await pilot.press("a")
+        assert isinstance(app.focused, Input) and app.focused.id == "answer-0"  # the intro closes into it
+        await pilot.press("escape", "a")  # away from the box, and a brings the cursor back
         assert isinstance(app.focused, Input) and app.focused.id == "answer-0"
         await pilot.press("1", "enter")
         await pilot.pause()

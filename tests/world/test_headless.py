@@ -74,3 +74,35 @@ def test_no_progress_bar_when_piped():
                           capture_output=True, text=True, cwd=root)
     assert done.returncode == 0
     assert done.stderr == "" and "5 blocks from seed 1" in done.stdout
+
+
+@pytest.mark.parametrize("flag, target, words", [
+    ("--json", "/proc/x.json", "--json /proc/x.json: cannot write in /proc"),
+    ("--csv", "/proc/x", "--csv /proc/x: cannot write in /proc"),
+    ("--csv", "FILE", "is a file, not a folder"),
+    ("--json", "DIR", "is a folder, not a file"),
+])
+def test_unwritable_outputs_are_refused_before_the_run(flag, target, words, tmp_path, capsys, monkeypatch):
+    import taosandbox.world.headless as headless
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("the run started before its output path was checked")
+
+    monkeypatch.setattr(headless, "run", never)
+    (tmp_path / "taken.csv").write_text("x\n")
+    target = {"FILE": str(tmp_path / "taken.csv"), "DIR": str(tmp_path)}.get(target, target)
+    assert main(["run", flag, target, *SMALL]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_replay_export_refuses_an_unwritable_path_before_replaying(capsys):
+    assert main(["replay", "no-such-session", "--json", "/proc/x.json"]) == 2
+    assert "cannot write in /proc" in capsys.readouterr().err
+
+
+def test_a_writable_output_in_a_new_folder_passes_the_check(tmp_path):
+    from taosandbox.world.headless import output_problems
+
+    assert output_problems(str(tmp_path / "new" / "deeper" / "x.json"), str(tmp_path / "series")) == []
+    assert not (tmp_path / "new").exists()

@@ -1,6 +1,6 @@
 """A shared world: students are extra coldkeys; each acts only for itself, and the log replays."""
 
-from taosandbox.chain.units import tao
+from taosandbox.chain.units import tao_to_rao as tao
 from taosandbox.world import World
 from taosandbox.world.actions import ActAs, AddStake, AddStudent, Register, action_from_dict
 from taosandbox.world.world import OUTSIDE

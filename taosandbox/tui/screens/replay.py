@@ -38,6 +38,12 @@ QUIET_KINDS = ("epoch", "weights_set", "drained")
 MARKS = {"action": "A", "halving": "H", "prune": "P", "register": "r", "drift": "D"}
 
 
+def block_number(text: str) -> int | None:
+    """``"12,000"`` / ``" 1200 "`` / ``"1_200"`` -> the block; None for anything that is not one."""
+    digits = text.strip().replace(",", "").replace("_", "")
+    return int(digits) if digits.isdigit() else None
+
+
 class ReplayScreen(Screen):
     """A saved session played back: the block clock, the metagraph, the timeline of what happened."""
 
@@ -95,8 +101,9 @@ class ReplayScreen(Screen):
             with Vertical(id="replay-side"):
                 yield OptionList(id="replay-timeline")
                 yield Static("", id="replay-events")
-        yield Input(placeholder="block number, then Enter (Escape to cancel)", id="replay-goto",
-                    type="integer")
+        # Plain text, not type="integer": that one silently drops what is not a digit, so a typo
+        # came back as "Not a block number: ''". What you typed stays in the box, with the reason.
+        yield Input(placeholder="block number, then Enter (Escape to cancel)", id="replay-goto")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -261,13 +268,13 @@ class ReplayScreen(Screen):
     @on(Input.Submitted, "#replay-goto")
     def _goto_submitted(self, event: Input.Submitted) -> None:
         box = event.input
+        block = block_number(event.value)
+        if block is None:  # keep the box open with what was typed, so it can be corrected
+            self.notify(f"Not a block number: {event.value!r} (digits, e.g. 1200)", severity="warning",
+                        timeout=4)
+            return
         box.remove_class("-open")
         self.query_one("#replay-timeline", OptionList).focus()
-        try:
-            block = int(event.value)
-        except ValueError:
-            self.notify(f"Not a block number: {event.value!r}", severity="warning", timeout=3)
-            return
         self.action_seek(block)
 
     @on(OptionList.OptionSelected, "#replay-timeline")

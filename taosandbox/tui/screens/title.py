@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from taosandbox.tui.launch import LevelChoice
+from taosandbox.tui.launch import LevelChoice, autosave_available, available_levels, available_saves
 
 ROLES = ("miner", "validator", "delegator")
 SANDBOX = "__sandbox__"
@@ -48,6 +48,7 @@ class TitleScreen(Screen):
         self.saves = saves or []
         """Saved sessions the replay viewer can open (``taosandbox.sessions.list_saves``)."""
         self.initial_role = role if role in ROLES else "miner"
+        self._first_resume_done = False
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="title-box"):
@@ -57,11 +58,7 @@ class TitleScreen(Screen):
                 for role in ROLES:
                     yield RadioButton(role.capitalize(), value=role == self.initial_role, id=f"role-{role}")
             yield Label("What to play", classes="title-label")
-            options = [Option("Free sandbox: the default subnet, no goals", id=SANDBOX)]
-            options += [Option(level_label(lv), id=lv.name, disabled=lv.problem is not None) for lv in self.levels]
-            if not self.levels:
-                options.append(Option("(levels are not installed in this build)", disabled=True))
-            yield SafeOptionList(*options, id="title-levels")
+            yield SafeOptionList(*self._level_options(), id="title-levels")
             with Horizontal(id="title-buttons"):
                 yield Button("Start", variant="primary", id="title-start")
                 yield Button("Continue last game", id="title-continue", disabled=not self.can_continue)
@@ -71,9 +68,38 @@ class TitleScreen(Screen):
                 yield Button("Quit", variant="error", id="title-quit")
         yield Footer()
 
+    def _level_options(self) -> list[Option]:
+        options = [Option("Free sandbox: the default subnet, no goals", id=SANDBOX)]
+        options += [Option(level_label(lv), id=lv.name, disabled=lv.problem is not None) for lv in self.levels]
+        if not self.levels:
+            options.append(Option("(levels are not installed in this build)", disabled=True))
+        return options
+
     def on_mount(self) -> None:
         self.query_one("#title-levels", OptionList).highlighted = 0
         self.query_one("#title-levels", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from a game (or a replay): read progress and saves again, so ✓ marks and the replay
+        list are those of now, not of when the game started."""
+        if not self._first_resume_done:  # the first showing has just read them
+            self._first_resume_done = True
+            return
+        if self.is_mounted:
+            self.show_choices(available_levels(), can_continue=autosave_available(), saves=available_saves())
+
+    def show_choices(self, levels: list[LevelChoice], *, can_continue: bool, saves: list) -> None:
+        """Show these levels, saves and Continue state; the highlighted entry stays where it was."""
+        self.levels, self.can_continue, self.saves = levels, can_continue, saves
+        option_list = self.query_one("#title-levels", OptionList)
+        index = option_list.highlighted
+        current = option_list.get_option_at_index(index).id if index is not None else None
+        option_list.clear_options()
+        option_list.add_options(self._level_options())
+        ids = [option.id for option in option_list.options]
+        option_list.highlighted = ids.index(current) if current in ids else 0
+        self.query_one("#title-continue", Button).disabled = not can_continue
+        self.query_one("#title-replay", Button).disabled = not saves
 
     # ---- choices ----
     def selected_role(self) -> str:
@@ -113,6 +139,7 @@ class TitleScreen(Screen):
 
     @on(Button.Pressed, "#title-replay")
     def action_open_replay(self) -> None:
+        self.saves = available_saves()  # what is on disk now (`taosandbox sessions list` shows the same)
         if not self.saves:
             return
         from taosandbox.tui.screens.open_replay import OpenReplayModal

@@ -86,7 +86,8 @@ class ObjectivesPanel(VerticalScroll):
         padding: 0 1;
         border-left: solid $accent;
         background: $panel;
-        & #objectives-header { margin-bottom: 1; }
+        & #objectives-header { margin-bottom: 0; }
+        & #objectives-list { margin-top: 1; }
         & #objectives-hints { color: $text-warning; margin-top: 1; }
         & #objectives-hint { width: 1fr; margin-top: 1; }
         & .question { margin-top: 1; text-style: bold; }
@@ -113,15 +114,29 @@ class ObjectivesPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(header_markup(self.progress), id="objectives-header")
-        yield Static(objectives_markup(self.progress), id="objectives-list")
-        yield Static("", id="objectives-hints", markup=False)
-        if self.level.hints:
-            yield Button(self._hint_label(), id="objectives-hint", variant="warning", compact=True)
+        # The questions first: below the objectives they were out of sight at 40 rows (issue 15 item 8).
         for k, (qid, text) in enumerate(self._questions):
             yield Static(text, classes="question", markup=False)
             yield Input(placeholder=self._placeholders.get(qid, "a number, then enter"), validators=[Number()],
                         id=f"answer-{k}", valid_empty=True, compact=True)
             yield Static("", id=f"answer-message-{k}", classes="answer-message", markup=False)
+        yield Static(objectives_markup(self.progress), id="objectives-list")
+        yield Static("", id="objectives-hints", markup=False)
+        if self.level.hints:
+            yield Button(self._hint_label(), id="objectives-hint", variant="warning", compact=True)
+
+    def open_answers(self) -> list[Input]:
+        """The answer fields still waiting for an answer, in order."""
+        return [field for field in self.query(Input) if self._index(field.id) is not None and not field.disabled]
+
+    def focus_answer(self, after: int = -1) -> bool:
+        """Put the cursor in the first open answer field after index ``after``; False if there is none."""
+        for field in self.open_answers():
+            if self._index(field.id) > after:  # type: ignore[operator]
+                field.focus()
+                field.scroll_visible()
+                return True
+        return False
 
     # ---- snapshots
     def update_from(self, snapshot: Any) -> None:
@@ -228,3 +243,5 @@ class ObjectivesPanel(VerticalScroll):
         event.input.value = ""
         event.input.remove_class("-typing")
         self._message(k, f"sent: {value:g}")
+        if not self.focus_answer(after=k):  # on to the next question, or the keys back to the game
+            self.screen.set_focus(None)
