@@ -47,6 +47,8 @@ class ClassClient:
         self._waiting: dict[int, asyncio.Future] = {}
         self._reader: asyncio.Task | None = None
         self.received_bytes = 0
+        self.on_message: Any = None
+        """Called with every message as it arrives (in the client's loop), e.g. by the remote game."""
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -93,6 +95,8 @@ class ClassClient:
                 self.received_bytes += len(frame.data)
                 message = json.loads(frame.data)
                 kind = message.get("type")
+                if self.on_message is not None:
+                    self.on_message(message)
                 if kind in ("snapshot", "roster"):
                     self.snapshot = message
                     self.updated.set()
@@ -111,6 +115,8 @@ class ClassClient:
                     self.updated.set()
         finally:
             self.closed_reason = self.closed_reason or "the class closed the connection"
+            if self.on_message is not None:
+                self.on_message({"type": "closed", "reason": self.closed_reason})
             for future in self._waiting.values():
                 if not future.done():
                     future.set_exception(ClassError(self.closed_reason))
