@@ -58,6 +58,8 @@ class ClassServer:
         """Grows whenever the world changes (a block, an action, a join): clients behind it get a snapshot."""
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="class-world")
         self._cache: tuple[int, Any, str] | None = None
+        self._event_index = len(room.world.events)
+        """World events before this index have been handed to the clients."""
         self._runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task] = []
         self._wake_clock = asyncio.Event()
@@ -116,11 +118,18 @@ class ClassServer:
             next_at = max(next_at + 1.0 / room.clock.blocks_per_second, time.monotonic() - 1.0)
             await self.run_blocks(1)
 
+    def _new_events(self) -> list:
+        """The world's events since the last call (world thread): blocks', actions' and refusals'."""
+        events = self.room.world.events
+        new = events[self._event_index:]
+        self._event_index = len(events)
+        return new
+
     async def run_blocks(self, blocks: int) -> None:
         def work() -> list:
-            events = self.room.step(blocks)
+            self.room.step(blocks)
             self.room.save_if_due()
-            return events
+            return self._new_events()
 
         try:
             events = await self.call(work)
@@ -240,9 +249,11 @@ class ClassServer:
         if kind == "ping":
             await self._send(client, {"type": "pong", "id": message["id"], "block": self.room.world.block})
         elif kind == "action" and client.coldkey is not None:
-            result = await self.call(self.room.act, client.coldkey, message["action"])
-            if result.ok:
-                self._changed()
+            def act() -> tuple[Any, list]:
+                return self.room.act(client.coldkey, message["action"]), self._new_events()
+
+            result, events = await self.call(act)
+            self._changed(events)
             await self._send(client, {"type": "result", "id": message["id"], "ok": result.ok,
                                       "reason": result.reason, "block": result.block})
         elif kind == "command" and client.teacher:

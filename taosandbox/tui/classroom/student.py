@@ -105,8 +105,24 @@ class JoinScreen(Screen):
             yield Button("Join", variant="primary", id="join-button")
             yield Static("", id="join-error")
 
-    @on(Button.Pressed, "#join-button")
+    def on_mount(self) -> None:
+        self._focus_first_empty()
+
+    def _focus_first_empty(self) -> bool:
+        """Focus the first empty field; False when both are filled."""
+        for field_id in ("#join-name", "#join-code"):
+            field = self.query_one(field_id, Input)
+            if not field.value.strip():
+                field.focus()
+                return True
+        return False
+
     @on(Input.Submitted)
+    def _next_field(self) -> None:
+        if not self._focus_first_empty():
+            self._submit()
+
+    @on(Button.Pressed, "#join-button")
     def _submit(self) -> None:
         name = self.query_one("#join-name", Input).value
         code = self.query_one("#join-code", Input).value
