@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from taosandbox.chain.fixed import u16_share_i64f64
 from taosandbox.chain.units import format_tao, u16_to_float
 
 SHOWN_LIMIT = 20
@@ -384,7 +385,8 @@ def explain_validator(
     rao = _value(result, "validator_emission_rao", uid, default=0.0)
     vtrust = _value(result, "validator_trust", uid, default=float(row_clipped.sum()))
     take = None if take_u16 is None else u16_to_float(take_u16)
-    take_rao = None if take is None else float(np.floor(rao * take))
+    # drain_hotkey_emission's I64F64 take of the floored validator emission (chain/fixed.py).
+    take_rao = None if take is None else float(u16_share_i64f64(int(rao), take_u16))
     nominators_rao = None if take_rao is None else rao - take_rao
     fallback = _fallback_text(result)
     alpha = getattr(result, "ema_alpha", None)

@@ -41,7 +41,8 @@ async def test_students_join_act_and_see_each_other(server):
     message = await _until(bob, lambda m: "ada-hk1" in str(m["world"]["neurons"]))
     snap = codec.snapshot_from(message["world"], message["own"])
     assert snap.player.coldkey == "bob" and not any(r.is_player for r in snap.neurons)
-    assert (await bob.act({"kind": "add_stake", "hotkey": "ada-hk1", "amount_rao": 10**9}))["ok"]
+    staked = await bob.act({"kind": "add_stake", "hotkey": "val-0", "amount_rao": 10**9})  # a delegate
+    assert staked["ok"], staked
     theft = await bob.act({"kind": "deregister", "hotkey": "ada-hk1"})
     assert not theft["ok"] and "not one of your registered hotkeys" in theft["reason"]
     await _closing(ada, bob)

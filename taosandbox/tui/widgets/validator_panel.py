@@ -44,7 +44,8 @@ def validator_status(snapshot: Any, rows: list) -> str:
         lines.append(
             f"[b]UID {r.uid}[/] {r.hotkey}: stake [b]{format_tao(r.stake_rao)}[/]  permit {permit}  "
             f"vtrust [b]{r.validator_trust:.4f}[/]  dividends [b]{r.dividends:.4f}[/]  "
-            f"updated {r.updated} blocks ago  take {u16_to_float(r.take):.1%}  "
+            f"updated {r.updated} blocks ago  take {u16_to_float(r.take):.1%}"
+            f"{'' if r.delegate else ' (not a delegate yet: Set take makes it one)'}  "
             f"{uid_earned_text(r)}")
         lines.append("   " + bonds_text(snapshot, r.uid))
     lines.append(f"Free balance: [b]{format_tao(p.free_rao)}[/]." + fee_note(snapshot))
