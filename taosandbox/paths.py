@@ -71,3 +71,10 @@ def sessions_dir() -> Path:
 
 def progress_file() -> Path:
     return user_data_dir() / "progress.json"
+
+
+def classroom_dir() -> Path:
+    """Where ``taosandbox classroom`` keeps the running class (session, seats) and its results."""
+    path = user_data_dir() / "classroom"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -220,3 +220,27 @@ def action_from_dict(data: dict[str, Any]) -> Action:
         if name in values and isinstance(values[name], list):
             values[name] = tuple(values[name])
     return cls(**values)
+
+
+# A shared world (docs/classroom.md): the students of a class are extra players, each with a coldkey.
+
+@register_action
+@dataclass(frozen=True)
+class AddStudent(Action):
+    """The class adds a student: a new coldkey with a starting balance, funded from outside the subnet."""
+
+    kind: ClassVar[str] = "add_student"
+    coldkey: str = ""
+    balance_tao: float = 0.0
+    role: str = "miner"
+    """What the student chose to play ("miner", "validator" or "delegator"): the tab the game opens on."""
+
+
+@register_action
+@dataclass(frozen=True)
+class ActAs(Action):
+    """A student's action: ``action`` (a saved action, as ``to_dict`` gives it) played by ``coldkey``."""
+
+    kind: ClassVar[str] = "act_as"
+    coldkey: str = ""
+    action: dict = field(default_factory=dict)

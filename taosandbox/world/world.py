@@ -7,8 +7,9 @@ market is built (``World(...)``), never by ``import taosandbox.world``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,9 +23,9 @@ from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import topk_permits
-from taosandbox.world.actions import (Action, AddStake, Answer, BecomeDelegate, Deregister, Propose, Register,
-                                      RemoveStake, Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote,
-                                      field_problem)
+from taosandbox.world.actions import (Action, ActAs, AddStake, AddStudent, Answer, BecomeDelegate, Deregister,
+                                      Propose, Register, RemoveStake, Retrain, SetModel, SetScoring, SetTake,
+                                      SetWeights, Vote, action_from_dict, field_problem)
 from taosandbox.world.prune_watch import PruneWatch
 from taosandbox.world.scenario import NeuronSpec, Problem, Scenario, ScenarioError
 from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
@@ -82,6 +83,10 @@ class World:
         self._retrain_at: dict[int, int] = {}
         """uid -> block at which a non-player miner retrains after a drift."""
         self._player_hotkeys = 0
+        self.students: dict[str, dict[str, Any]] = {}
+        """coldkey -> {"role", "start_rao", "hotkeys"}: the extra players of a shared (class) world."""
+        self._acting: str | None = None
+        """The student coldkey an ``ActAs`` action plays for; None = the scenario's player."""
         self._prune_watch = PruneWatch()
         """Warns the player before their own neuron is pruned (world/prune_watch.py)."""
         self.subnet = Subnet(scenario.hyperparameters, owner_coldkey=scenario.chain.owner_coldkey,
@@ -188,6 +193,26 @@ class World:
             self.market.add_validator(uid, strategy=market_strategy, sample_size=sample_size,
                                       favoured=tuple(favoured), noise=noise, seed=seed)
         self.agents[uid] = Agent(uid, hotkey, coldkey, role, strategy, is_player=is_player)
+
+    @property
+    def player_coldkey(self) -> str:
+        """The coldkey actions and views are for: the acting student's, else the scenario's player."""
+        return self._acting or self.scenario.player.coldkey
+
+    @contextlib.contextmanager
+    def acting_as(self, coldkey: str | None) -> Iterator[None]:
+        """Apply actions and take snapshots as ``coldkey`` (a student added by ``AddStudent``)."""
+        if coldkey is not None and coldkey not in self.students:
+            raise ValueError(f"{coldkey!r} is not a student of this world")
+        before, self._acting = self._acting, coldkey
+        try:
+            yield
+        finally:
+            self._acting = before
+
+    def _mine(self, agent: Agent | None) -> bool:
+        """True when ``agent`` is a player's and belongs to the coldkey acting now."""
+        return bool(agent and agent.is_player and agent.coldkey == self.player_coldkey)
 
     def _next_player_hotkey(self) -> str:
         self._player_hotkeys += 1
@@ -358,10 +383,34 @@ class World:
         Every check runs first (``refusal``); only an action that passes all of them changes
         anything, so a refused action leaves the world exactly as it was (and pays no fee)."""
         self.action_log.append((self.block, action.to_dict()))
+        if isinstance(action, ActAs):
+            return self._act_as(action)
+        return self._execute(action)
+
+    def _act_as(self, wrapper: ActAs) -> Outcome:
+        """A student's action (a shared class world): the inner action, played by that coldkey."""
+        try:
+            if wrapper.coldkey not in self.students:
+                raise ValueError(f"{wrapper.coldkey!r} is not a student of this world")
+            inner = action_from_dict(wrapper.action)
+            if isinstance(inner, (ActAs, AddStudent)):
+                raise ValueError(f"a student cannot {inner.kind}")
+        except (ValueError, TypeError) as exc:
+            reason = str(exc)
+            self.events.append(Event(self.block, "refused", f"Refused {wrapper.kind}: {reason}",
+                                     {"action": wrapper.to_dict(), "reason": reason,
+                                      "coldkey": wrapper.coldkey}))
+            return Outcome(False, reason)
+        with self.acting_as(wrapper.coldkey):
+            return self._execute(inner)
+
+    def _execute(self, action: Action) -> Outcome:
+        mine = self._acting is None  # a student's action is not the scenario player's
+        said_by = {"coldkey": self._acting} if self._acting else {}
         reason = self.refusal(action)
         if reason is not None:
             self.events.append(Event(self.block, "refused", f"Refused {action.kind}: {reason}",
-                                     {"action": action.to_dict(), "reason": reason}, player=True))
+                                     {"action": action.to_dict(), "reason": reason, **said_by}, player=mine))
             self._flush()
             return Outcome(False, reason)
         text = getattr(self, f"_do_{action.kind}")(action)
@@ -370,15 +419,15 @@ class World:
         # The chain's own lines already tell the player what happened (registered, staked...): the
         # action's line then says it again, so it carries how many of those it echoes (the log shows one).
         echoes = sum(1 for e in self.events[said:] if e.player)
-        player, ledger = self.scenario.player.coldkey, self.subnet.ledger
+        player, ledger = self.player_coldkey, self.subnet.ledger
         fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
         if fee:
             ledger.pay_fee(player, fee)
             self.events.append(Event(self.block, "fee", f"Paid a {format_tao(fee, 9)} fee for {action.kind} "
                                      "(burned)", {"coldkey": player, "fee_rao": fee, "action": action.kind},
-                                     player=True))
-        data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {})}
-        self.events.append(Event(self.block, "action", text, data, player=True))
+                                     player=mine))
+        data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {}), **said_by}
+        self.events.append(Event(self.block, "action", text, data, player=mine))
         return Outcome(True)
 
     def refusal(self, action: Action) -> str | None:
@@ -400,7 +449,7 @@ class World:
         except (ChainError, ValueError) as exc:
             return str(exc)
         fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
-        return fees.cannot_pay(self.subnet.ledger, self.scenario.player.coldkey, fee,
+        return fees.cannot_pay(self.subnet.ledger, self.player_coldkey, fee,
                                self._upfront_cost(action), action.kind)
 
     # One _check_<kind> per action: raise ChainError or ValueError with the reason, change nothing.
@@ -411,7 +460,7 @@ class World:
             from taosandbox.market.models import check_model
 
             check_model(action.model, action.params, action.budget, self.market.kind)
-        self.subnet.check_register(self.scenario.player.coldkey, self._register_hotkey(action))
+        self.subnet.check_register(self.player_coldkey, self._register_hotkey(action))
 
     def _check_deregister(self, action: Deregister) -> None:
         self._player_agent(action.hotkey)
@@ -435,27 +484,27 @@ class World:
                                              power=action.power)
 
     def _check_add_stake(self, action: AddStake) -> None:
-        self.subnet.check_add_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        self.subnet.check_add_stake(self.player_coldkey, action.hotkey, action.amount_rao)
 
     def _check_remove_stake(self, action: RemoveStake) -> None:
-        self.subnet.check_remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        self.subnet.check_remove_stake(self.player_coldkey, action.hotkey, action.amount_rao)
 
     def _check_set_take(self, action: SetTake) -> None:
-        self.subnet.check_set_take(self.scenario.player.coldkey, action.hotkey, action.take)
+        self.subnet.check_set_take(self.player_coldkey, action.hotkey, action.take)
 
     def _check_become_delegate(self, action: BecomeDelegate) -> None:
         self.subnet.staking.check_become_delegate(self.subnet.ledger, self.subnet.hp,
-                                                  self.scenario.player.coldkey, action.hotkey, action.take,
+                                                  self.player_coldkey, action.hotkey, action.take,
                                                   self.block)
 
     def _check_answer(self, action: Answer) -> None:
         """Any number may be given; the level that asked judges it."""
 
     def _check_propose(self, action: Propose) -> None:
-        self.governance.check_propose(self.scenario.player.coldkey, action.changes, action.title)
+        self.governance.check_propose(self.player_coldkey, action.changes, action.title)
 
     def _check_vote(self, action: Vote) -> None:
-        self.governance.check_vote(self.scenario.player.coldkey, self._voting_hotkey(action), action.proposal,
+        self.governance.check_vote(self.player_coldkey, self._voting_hotkey(action), action.proposal,
                                    action.aye)
 
     def _voting_hotkey(self, action: Vote) -> str:
@@ -467,7 +516,9 @@ class World:
         return hotkey
 
     def _register_hotkey(self, action: Register) -> str:
-        return action.hotkey or f"{self.scenario.player.coldkey}-hk{self._player_hotkeys + 1}"
+        student = self.students.get(self._acting) if self._acting else None
+        count = student["hotkeys"] if student is not None else self._player_hotkeys
+        return action.hotkey or f"{self.player_coldkey}-hk{count + 1}"
 
     def _upfront_cost(self, action: Action) -> int:
         """What an action spends from free balance besides its fee (affordability is checked together)."""
@@ -480,8 +531,8 @@ class World:
     def _player_agent(self, hotkey: str, role: str | None = None) -> Agent:
         uid = self.subnet.uid(hotkey)
         agent = self.agents.get(uid) if uid is not None else None
-        if agent is None or not agent.is_player:
-            mine = ", ".join(a.hotkey for a in self.agents.values() if a.is_player) or "none"
+        if not self._mine(agent):
+            mine = ", ".join(a.hotkey for a in self.agents.values() if self._mine(a)) or "none"
             raise ValueError(f"{hotkey or '(no hotkey)'} is not one of your registered hotkeys (yours: {mine})")
         if role and agent.role != role:
             raise ValueError(f"{hotkey} is a {agent.role}, not a {role}")
@@ -490,12 +541,43 @@ class World:
     def _do_register(self, action: Register) -> str:
         hotkey = self._register_hotkey(action)
         burn = self.subnet.burn
-        uid = self._register(self.scenario.player.coldkey, hotkey, action.role, "player",
+        uid = self._register(self.player_coldkey, hotkey, action.role, "player",
                              is_player=True, model=action.model, params=dict(action.params),
                              budget=action.budget)
-        if not action.hotkey:
+        if action.hotkey:
+            pass
+        elif self._acting:
+            self.students[self._acting]["hotkeys"] += 1
+        else:
             self._player_hotkeys += 1
         return f"You registered {hotkey} at uid {uid} for {format_tao(burn)}"
+
+    def _check_add_student(self, action: AddStudent) -> None:
+        if self._acting is not None:
+            raise ValueError("a student cannot add students")
+        ck = action.coldkey
+        if not isinstance(ck, str) or not ck.strip() or ck == OUTSIDE:
+            raise ValueError(f"a student needs a coldkey name, got {ck!r}")
+        if ck in self.subnet.ledger.free:
+            raise ValueError(f"coldkey {ck!r} already exists")
+        if action.role not in ("miner", "validator", "delegator"):
+            raise ValueError(f"role must be miner, validator or delegator, got {action.role!r}")
+        if tao_to_rao(action.balance_tao) < 0:
+            raise ValueError(f"a starting balance must not be negative, got {action.balance_tao}")
+
+    def _do_add_student(self, action: AddStudent) -> str:
+        """A student joins a shared world: a coldkey funded from the coins outside the subnet when they
+        suffice (issuance unchanged), else minted like the player's starting balance."""
+        ledger, ck = self.subnet.ledger, action.coldkey
+        amount = tao_to_rao(action.balance_tao)
+        if amount <= ledger.balance(OUTSIDE):  # coins already issued, held outside the subnet
+            ledger.create_coldkey(ck, 0)
+            ledger.free[OUTSIDE] -= amount
+            ledger.free[ck] += amount
+        else:  # minted, like the player's starting balance (counted in issuance)
+            ledger.create_coldkey(ck, amount)
+        self.students[ck] = {"role": action.role, "start_rao": amount, "hotkeys": 0}
+        return f"Student {ck} joined as a {action.role} with {format_tao(amount)}"
 
     def _do_deregister(self, action: Deregister) -> str:
         agent = self._player_agent(action.hotkey)
@@ -535,11 +617,11 @@ class World:
         return f"uid {agent.uid} scoring: " + ("automatic" if action.auto else "by hand")
 
     def _do_add_stake(self, action: AddStake) -> str:
-        self.subnet.add_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        self.subnet.add_stake(self.player_coldkey, action.hotkey, action.amount_rao)
         return f"Staked {format_tao(action.amount_rao)} on {action.hotkey}"
 
     def _do_remove_stake(self, action: RemoveStake) -> str:
-        self.subnet.remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        self.subnet.remove_stake(self.player_coldkey, action.hotkey, action.amount_rao)
         return f"Unstaked {format_tao(action.amount_rao)} from {action.hotkey}"
 
     def _do_answer(self, action: Answer) -> str:
@@ -549,20 +631,20 @@ class World:
         return f"You answered “{ask}”: {action.value:g}" if ask else f"You answered {action.value:g}"
 
     def _do_set_take(self, action: SetTake) -> str:
-        self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
+        self.subnet.set_take(self.player_coldkey, action.hotkey, action.take)
         return f"Take of {action.hotkey} set to {u16_to_float(action.take):.2%}"
 
     def _do_become_delegate(self, action: BecomeDelegate) -> str:
-        self.subnet.become_delegate(self.scenario.player.coldkey, action.hotkey, action.take)
+        self.subnet.become_delegate(self.player_coldkey, action.hotkey, action.take)
         return f"{action.hotkey} is a delegate now: others may stake on it (take {u16_to_float(action.take):.2%})"
 
     def _do_propose(self, action: Propose) -> str:
-        p = self.governance.propose(self.scenario.player.coldkey, action.changes, action.title)
+        p = self.governance.propose(self.player_coldkey, action.changes, action.title)
         return f"You proposed #{p.id}: {p.describe_changes()}"
 
     def _do_vote(self, action: Vote) -> str:
         hotkey = self._voting_hotkey(action)
-        p = self.governance.vote(self.scenario.player.coldkey, hotkey, action.proposal, action.aye)
+        p = self.governance.vote(self.player_coldkey, hotkey, action.proposal, action.aye)
         return f"{hotkey} voted {'aye' if action.aye else 'nay'} on proposal #{p.id}"
 
     # ------------------------------------------------------------------ views
@@ -573,7 +655,7 @@ class World:
         full = n >= hp.max_allowed_uids
         prune = mg.neuron_to_prune(block, hp.immunity_period) if full else None
         period = hp.hotkey_emission_tempo + 1
-        player_ck = self.scenario.player.coldkey
+        player_ck = self.player_coldkey
         rows = []
         for uid in range(n):
             hotkey = mg.hotkeys[uid]
@@ -600,7 +682,7 @@ class World:
                 take=ledger.take.get(hotkey, hp.default_take), delegate=hotkey in ledger.delegates,
                 accrued_rao=int(sub.accrued[uid].sum()),
                 blocks_to_drain=int((sub.drain_slot[uid] - block) % period) or period,
-                is_player=bool(agent and agent.is_player), next_to_prune=uid == prune,
+                is_player=self._mine(agent), next_to_prune=uid == prune,
             ))
         return Snapshot(
             block=block, seconds=block * BLOCK_SECONDS, hyperparameters=hp,
@@ -619,23 +701,37 @@ class World:
             extra={**self.extra, "governance": self.governance.view(), "fees": self._fee_view()},
         )
 
+    def snapshot_for(self, coldkey: str, base: Snapshot | None = None) -> Snapshot:
+        """``snapshot()`` as the student ``coldkey`` sees it; from ``base`` (a snapshot of this block),
+        only the student's own parts are rebuilt (a class builds one snapshot per block, not one each)."""
+        with self.acting_as(coldkey):
+            if base is None:
+                return self.snapshot()
+            player = self._player_view()
+            mine = set(player.hotkeys)
+            neurons = tuple(row if row.is_player == (row.hotkey in mine) else replace(row, is_player=not row.is_player)
+                            for row in base.neurons)
+            return replace(base, neurons=neurons, player=player, delegates=self._delegates(coldkey),
+                           extra={**base.extra, "fees": self._fee_view()})
+
     def _fee_view(self) -> dict[str, Any]:
         """Plain data for ``Snapshot.extra["fees"]``: what each transaction costs, and who paid what."""
-        ledger, player = self.subnet.ledger, self.scenario.player.coldkey
+        ledger, player = self.subnet.ledger, self.player_coldkey
         return {"fee_rao": self.scenario.chain.fee_rao, "transactions": sorted(fees.TRANSACTIONS),
                 "burned_rao": ledger.fees_burned, "player_paid_rao": ledger.fees_paid.get(player, 0)}
 
     def _player_view(self) -> PlayerView:
         sub, ledger, sc = self.subnet, self.subnet.ledger, self.scenario
-        ck = sc.player.coldkey
+        ck = self.player_coldkey
+        student = self.students.get(ck)
         stakes = tuple(
             StakeRow(hotkey=hk, uid=sub.uid(hk), amount_rao=amount,
                      earned_rao=ledger.earned_on.get((ck, hk), 0), own=ledger.owner.get(hk) == ck)
             for (c, hk), amount in sorted(ledger.stake.items()) if c == ck
         )
-        mine = [a for a in self.agents.values() if a.is_player]
+        mine = [a for a in self.agents.values() if self._mine(a)]
         return PlayerView(
-            coldkey=ck, role=sc.player.role, free_rao=ledger.balance(ck),
+            coldkey=ck, role=student["role"] if student else sc.player.role, free_rao=ledger.balance(ck),
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
             earned_rao=ledger.earned.get(ck, 0),
@@ -643,7 +739,8 @@ class World:
                 hk for hk in sub.orphaned if ledger.owner.get(hk) == ck}),
             spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
-            start_rao=tao_to_rao(sc.player.balance_tao) + tao_to_rao(sc.player.stake_tao),
+            start_rao=(student["start_rao"] if student
+                       else tao_to_rao(sc.player.balance_tao) + tao_to_rao(sc.player.stake_tao)),
         )
 
     def _delegates(self, player_ck: str) -> tuple[DelegateRow, ...]:
