@@ -15,7 +15,7 @@ import numpy as np
 
 from taosandbox.chain.hyperparams import SANDBOX
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import tao
+from taosandbox.chain.units import tao_to_rao
 
 
 def build(seed: int = 0) -> tuple[Subnet, np.random.Generator]:
@@ -24,13 +24,13 @@ def build(seed: int = 0) -> tuple[Subnet, np.random.Generator]:
     ledger = sub.ledger
     for v in range(64):
         ck, hk = f"vck{v}", f"val{v}"
-        ledger.create_coldkey(ck, tao(5000))
+        ledger.create_coldkey(ck, tao_to_rao(5000))
         sub.genesis_neuron(ck, hk, registered_block=-10_000 - v)
-        ledger.add_stake(ck, hk, tao(float(rng.uniform(100, 5000))))
+        ledger.add_stake(ck, hk, tao_to_rao(float(rng.uniform(100, 5000))))
         sub.metagraph.last_update[v] = -100 + v  # staggered weight setting
     for m in range(192):
         ck = f"mck{m}"
-        ledger.create_coldkey(ck, tao(10))
+        ledger.create_coldkey(ck, tao_to_rao(10))
         sub.genesis_neuron(ck, f"min{m}", registered_block=-10_000)
     sub.metagraph.validator_permit[:64] = True
     return sub, rng
@@ -50,7 +50,7 @@ def run(sub: Subnet, rng: np.random.Generator, blocks: int) -> None:
         if b % 360 == 0:
             new += 1
             ck = f"new{new}"
-            sub.ledger.create_coldkey(ck, tao(10))
+            sub.ledger.create_coldkey(ck, tao_to_rao(10))
             sub.register(ck, f"newhk{new}")
         sub.events.clear()
 

@@ -26,6 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record", metavar="FILE", help="record the run as a session file (replay it later)")
     _add_session_commands(sub)
 
+    dtao = sub.add_parser("dtao", help="dynamic TAO: root and many subnets with pools (headless, or --play)")
+    dtao.add_argument("--blocks", type=_positive_int, default=360, help="blocks to run first (default 360)")
+    dtao.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                      help="a DtaoScenario field, e.g. subnets=8, tempo=20, share_rule=tao_flow")
+    dtao.add_argument("--explain", action="store_true", help="the last block's emission path, with its numbers")
+    dtao.add_argument("--compare", metavar="NETUID:HOTKEY:TAO:BLOCKS",
+                      help="root or alpha: TAO staked on root vs on a subnet, valued after BLOCKS more blocks")
+    dtao.add_argument("--json", metavar="PATH|-", help="write a summary as JSON")
+    dtao.add_argument("--play", action="store_true", help="open the Subnets screen instead")
+
     levels = sub.add_parser("levels", help="list the levels (or check level files: levels check FILE...)")
     levels_sub = levels.add_subparsers(dest="levels_command", metavar="SUBCOMMAND")
     levels_check = levels_sub.add_parser("check", help="validate level files (--play also plays their solutions)")
@@ -33,10 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     levels_check.add_argument("--play", action="store_true",
                               help="also play each solution headless and fail if it does not pass")
 
+    study = sub.add_parser("study", add_help=False,
+                           help="many seeded runs over a grid of settings (study FILE | show DIR | plot DIR)")
+    study.add_argument("study_args", nargs=argparse.REMAINDER)  # parsed by taosandbox.study.commands
+
     check = sub.add_parser(
-        "check-yuma", help="check the engine against Yuma reference cases (JSON files)"
+        "check-yuma", help="check the engine against Yuma reference cases (JSON files)",
+        description="Run Yuma reference cases through the engine: one PASS/FAIL line per case, exit "
+                    "status 1 if any fails. With no FILE, the shipped cases (assets/reference/"
+                    "yuma_cases.json, the 2024 chain's epoch worked out independently). The file "
+                    "format is described in docs/check-yuma.md.",
     )
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("files", nargs="*", metavar="FILE",
+                       help="reference case files (default: the shipped yuma_cases.json)")
     return parser
 
 
@@ -144,6 +163,23 @@ def _run(args: argparse.Namespace) -> int:
     return code
 
 
+def _dtao(args: argparse.Namespace) -> int:
+    try:
+        scenario = parse_sets(args.sets)
+    except ValueError as exc:
+        print(f"taosandbox dtao: {exc}", file=sys.stderr)
+        return 2
+    if args.seed is not None:
+        scenario["seed"] = args.seed
+    if args.play:
+        from taosandbox.tui.dtao.app import run_dtao_app
+
+        return run_dtao_app(scenario)
+    from taosandbox.world.dtao_headless import dtao_command
+
+    return dtao_command(scenario, args.blocks, args.explain, args.compare, args.json)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -153,9 +189,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["study"]:  # its own parsers (FILE, show DIR, plot DIR), and its extra's check
+        from taosandbox.study.commands import study_command
+
+        return study_command(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return _run(args)
+    if args.command == "dtao":
+        return _dtao(args)
     if args.command == "sessions":
         from taosandbox.sessions.commands import sessions_command
 
@@ -177,7 +220,9 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "check-yuma":
         from taosandbox.chain.reference import check_files
 
-        return check_files(args.files, sys.stdout)
+        from taosandbox.paths import yuma_reference_cases
+
+        return check_files(args.files or [str(yuma_reference_cases())], sys.stdout)
     if args.level:
         # Read the level before the screen opens: a broken file never starts a half-read game.
         from taosandbox.levels import LevelError, load_level

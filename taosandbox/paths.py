@@ -29,6 +29,11 @@ def assets_dir() -> Path:
     return data_dir("assets")
 
 
+def yuma_reference_cases() -> Path:
+    """The shipped Yuma reference cases (``taosandbox check-yuma`` with no file; docs/check-yuma.md)."""
+    return assets_dir() / "reference" / "yuma_cases.json"
+
+
 def _user_dir(kind: str) -> Path:
     home = os.environ.get("TAOSANDBOX_HOME")
     if home:
@@ -51,6 +56,11 @@ def config_dir() -> Path:
 
 def user_data_dir() -> Path:
     return _user_dir("data")
+
+
+def cache_dir() -> Path:
+    """Files the game can rebuild (trained miners' predictions, saved-game states): safe to delete."""
+    return _user_dir("cache")
 
 
 def sessions_dir() -> Path:

@@ -12,6 +12,10 @@ from taosandbox.chain.units import RAO_PER_TAO, TOTAL_SUPPLY_RAO
 DEFAULT_BLOCK_EMISSION_RAO = RAO_PER_TAO
 """1 TAO per block before the first halving (``DefaultBlockEmission``)."""
 
+ROOT_TEMPO = 100
+"""Tempo of the root network (netuid 0), whose epoch set each subnet's block emission in 2024
+(``migrate_create_root_network``, v1.2.5): it runs when ``(block + 1) % 101 == 0``."""
+
 
 def halving_index(total_issuance_rao: int) -> int | None:
     """How many halvings have happened at this issuance; None once the cap is reached."""
@@ -54,3 +58,15 @@ def blocks_to_next_halving(total_issuance_rao: int) -> int | None:
     if threshold is None or rate == 0:
         return None
     return -(-(threshold - total_issuance_rao) // rate)
+
+
+def halving_progress(total_issuance_rao: int) -> tuple[int, int, int]:
+    """(threshold of the last halving, threshold of the next, halvings so far) at this issuance.
+
+    At the cap every halving the integer schedule has (55 of them) is done and both thresholds are the cap.
+    """
+    k = halving_index(total_issuance_rao)
+    if k is None:
+        done = halving_index(TOTAL_SUPPLY_RAO - 1) + 1
+        return TOTAL_SUPPLY_RAO, TOTAL_SUPPLY_RAO, done
+    return halving_threshold(k), halving_threshold(k + 1), k

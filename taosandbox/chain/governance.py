@@ -23,7 +23,6 @@ transactions; the non-player transactions made here (scheduled proposals, senato
 
 from __future__ import annotations
 
-import difflib
 import zlib
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -34,9 +33,10 @@ from taosandbox.chain.errors import ChainError
 from taosandbox.chain.fees import cannot_pay
 from taosandbox.chain.hyperparams import Hyperparameters, validate
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import tao
+from taosandbox.chain.units import tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import EpochInputs, topk_permits, run_epoch
 from taosandbox.chain.events import Event
+from taosandbox.spelling import did_you_mean
 
 POLICIES = ("self_interest", "always_yes", "always_no")
 """How a non-player senator votes (taosandbox/chain/governance.py, docs/governance.md)."""
@@ -76,18 +76,13 @@ def proposal_problems(changes: dict[str, Any], hp: Hyperparameters) -> list[str]
 
     Checks names, types and RANGES / rule violations (``validate``); the subnet checks the rest."""
     names = [f.name for f in fields(Hyperparameters)]
-    unknown = [f"{k}: not a hyperparameter{_did_you_mean(str(k), names)}" for k in changes if k not in names]
+    unknown = [f"{k}: not a hyperparameter{did_you_mean(str(k), names)}" for k in changes if k not in names]
     if unknown:
         return unknown
     probe = object.__new__(Hyperparameters)
     for f in fields(Hyperparameters):
         object.__setattr__(probe, f.name, changes.get(f.name, getattr(hp, f.name)))
     return validate(probe)
-
-
-def _did_you_mean(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 STATUSES = ("open", "passed", "rejected", "enacted")
@@ -135,7 +130,7 @@ class Governance:
         self.triumvirate: tuple[str, ...] = tuple(seats)
         for coldkey in seats:
             if coldkey not in subnet.ledger.free:
-                subnet.ledger.create_coldkey(coldkey, tao(config.triumvirate_balance_tao))
+                subnet.ledger.create_coldkey(coldkey, tao_to_rao(config.triumvirate_balance_tao))
         self.proposals: list[Proposal] = []
         self._schedule = sorted(config.schedule, key=lambda item: item["block"])
         self._next_scheduled = 0
@@ -170,8 +165,8 @@ class Governance:
         return [hk for hk in self.senate() if self.subnet.ledger.owner.get(hk) == self.player]
 
     # ------------------------------------------------------------------ transactions
-    def propose(self, coldkey: str, changes: Any, title: str = "") -> Proposal:
-        """A triumvirate member proposes ``changes``; ValueError (nothing changed) if refused."""
+    def check_propose(self, coldkey: str, changes: Any, title: str = "") -> None:
+        """Why ``propose`` would be refused (ValueError); changes nothing."""
         cfg, hp = self.config, self.subnet.hp
         if not cfg.enabled:
             raise ValueError("governance is switched off in this scenario")
@@ -188,6 +183,11 @@ class Governance:
         same = [k for k, v in changes.items() if getattr(hp, k) == v]
         if same:
             raise ValueError(f"{same[0]} is already {getattr(hp, same[0])}: propose a different value")
+
+    def propose(self, coldkey: str, changes: Any, title: str = "") -> Proposal:
+        """A triumvirate member proposes ``changes``; ValueError (nothing changed) if refused."""
+        self.check_propose(coldkey, changes, title)
+        cfg, hp = self.config, self.subnet.hp
         block = self.subnet.block
         p = Proposal(id=len(self.proposals) + 1, proposer=coldkey, title=str(title or ""),
                      changes=dict(changes), before={k: getattr(hp, k) for k in changes},
@@ -214,8 +214,8 @@ class Governance:
                 return f"max_allowed_uids: cannot drop below the {self.subnet.n} registered uids"
         return None
 
-    def vote(self, coldkey: str, hotkey: str, proposal_id: int, aye: Any) -> Proposal:
-        """Senator ``hotkey`` (owned by ``coldkey``) votes once on an open proposal; ValueError if refused."""
+    def check_vote(self, coldkey: str, hotkey: str, proposal_id: int, aye: Any) -> list[str]:
+        """Why ``vote`` would be refused (ValueError); changes nothing. Returns the senate."""
         if not isinstance(aye, bool):
             raise ValueError(f"aye must be true or false, got {aye!r}")
         p = self.proposal(proposal_id)
@@ -231,6 +231,12 @@ class Governance:
         if hotkey in p.votes:
             raise ValueError(f"{hotkey} already voted {'aye' if p.votes[hotkey] else 'nay'} on "
                              f"proposal #{p.id}; each senator votes once")
+        return senate
+
+    def vote(self, coldkey: str, hotkey: str, proposal_id: int, aye: Any) -> Proposal:
+        """Senator ``hotkey`` (owned by ``coldkey``) votes once on an open proposal; ValueError if refused."""
+        senate = self.check_vote(coldkey, hotkey, proposal_id, aye)
+        p = self.proposal(proposal_id)
         self._record_vote(p, hotkey, aye, coldkey, "")
         self._tally(p, senate, self.subnet.block)
         return p
@@ -321,9 +327,9 @@ class Governance:
         elif d1 < d0 - 1e-9:
             losses.append(f"its dividend share falls {d0:.2%} → {d1:.2%}")
         if t1 > t0:
-            gains.append(f"its take limit rises {t0 / 65535:.1%} → {t1 / 65535:.1%}")
+            gains.append(f"its take limit rises {u16_to_float(t0):.1%} → {u16_to_float(t1):.1%}")
         elif t1 < t0:
-            losses.append(f"its take limit falls {t0 / 65535:.1%} → {t1 / 65535:.1%}")
+            losses.append(f"its take limit falls {u16_to_float(t0):.1%} → {u16_to_float(t1):.1%}")
         if gains and not losses:
             return True, "; ".join(gains)
         return False, "; ".join(losses) or "nothing in it for its returns"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from taosandbox.chain.units import U16_MAX
+
 
 class Metagraph:
     """UIDs, their hotkeys, registration and weight-setting blocks, weights, bonds and metrics."""
@@ -55,7 +57,7 @@ class Metagraph:
         self.hotkeys[uid] = hotkey
         self.uid_of[hotkey] = uid
         self.registered_block[uid] = block
-        self.pruning_score[uid] = 65535  # until the next epoch
+        self.pruning_score[uid] = U16_MAX  # until the next epoch
         self.emission[uid] = 0
         self.emission_total[uid] = 0
         for values in self.metrics.values():

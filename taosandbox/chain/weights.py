@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from taosandbox.chain.units import U16_MAX, u16_to_float
 from taosandbox.chain.errors import ChainError
 from taosandbox.chain.hyperparams import Hyperparameters
 
@@ -60,13 +61,13 @@ def check_weights(
     top = vals.max() if vals.size else 0.0
     if top > 0:
         # §7 max-upscale to u16: round(v * 65535 / max); the chain rounds halves away from zero.
-        row[ids] = np.floor(vals * 65535.0 / top + 0.5)
-    if hp.max_weight_limit != 65535 and not self_weight and row.sum() > 0:
+        row[ids] = np.floor(vals * float(U16_MAX) / top + 0.5)
+    if hp.max_weight_limit != U16_MAX and not self_weight and row.sum() > 0:
         largest = row.max() / row.sum()
-        if largest > hp.max_weight_limit / 65535:
+        if largest > u16_to_float(hp.max_weight_limit):
             raise ChainError("max_weight_exceeded",
                              f"the largest weight is {largest:.1%} of the total; the limit is "
-                             f"{hp.max_weight_limit / 65535:.1%}")
+                             f"{u16_to_float(hp.max_weight_limit):.1%}")
     return row
 
 

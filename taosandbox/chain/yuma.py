@@ -29,6 +29,7 @@ Yuma 3 fields that differ from the 2024 meaning (§11):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -316,12 +317,12 @@ def _col_normalize_inplace(m: np.ndarray, sums: np.ndarray | None = None) -> Non
     m /= np.where(sums > 0, sums, 1.0)
 
 
-def _col_max_upscale(m: np.ndarray) -> np.ndarray:
-    """Each column divided by its max (column max = 1); zero columns stay zero (§4.15)."""
-    if m.shape[0] == 0:
-        return m.copy()
-    mx = m.max(axis=0)
-    return m / np.where(mx > 0, mx, 1.0)
+def _col_max_upscale_inplace(m: np.ndarray) -> np.ndarray:
+    """Divide each column by its max (column max = 1), in place; zero columns stay zero (§4.15)."""
+    if m.shape[0]:
+        mx = m.max(axis=0)
+        m /= np.where(mx > 0, mx, 1.0)
+    return m
 
 
 def topk_permits(s: np.ndarray, k: int, nonzero_only: bool) -> np.ndarray:
@@ -429,181 +430,172 @@ def _liquid_alpha_yuma3(wb: np.ndarray, bonds: np.ndarray, c: np.ndarray, hp: Hy
     return np.clip(alpha, alpha_low, alpha_high)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# The epoch
+# The epoch: one function per step of YUMA_SPEC §4 (§11 where Yuma 3 differs), each taking the
+# previous steps' frozen results. ``run_epoch`` at the bottom reads as the spec's list.
+
+Matrix = np.ndarray | Callable[[], np.ndarray]
+"""A compact (m, n) matrix, or a function computing it when first asked for (``EpochResult.compact``)."""
 
 
-def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
-    """Run one epoch of ``hp.mechanism`` on ``inputs``. Raises ValueError on bad input (nothing returned)."""
-    x = _check(inputs, hp)
+@dataclass(frozen=True)
+class StakeStep:
+    """§4.1–§4.4: who is active, normalised stake, next epoch's permits, active stake."""
+
+    active: np.ndarray
+    """(n,) bool, §4.1."""
+    s: np.ndarray
+    """(n,) normalised stake, §4.2 (Yuma 3: below the stake threshold counts as 0)."""
+    new_permit: np.ndarray
+    """(n,) bool P', §4.3: stored for the next epoch."""
+    a: np.ndarray
+    """(n,) active stake, §4.4: s where active and permitted by the old P, normalised."""
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows any matrix of the epoch can have non-zero, and the §4.5 masks restricted to them.
+
+    Weights survive only on rows with P (§4.5), bonds only where they exist, and bonds are written for
+    P' rows (§4.15): every other row is zero in every matrix, so the epoch works on these m rows (64 of
+    256 on a full subnet) instead of n.
+    """
+
+    uids: np.ndarray
+    """(m,) the rows, ascending."""
+    permitted: np.ndarray
+    """(m,) bool: old permit P of each row."""
+    a: np.ndarray
+    """(m,) active stake of each row."""
+    diagonal: tuple[np.ndarray, np.ndarray]
+    """Index arrays (row positions, uids) of the self-weights to drop (Yuma 3 keeps the owner's)."""
+    recent: np.ndarray
+    """Columns registered at or after the oldest weight update among the rows: the only columns that
+    can hold outdated cells (a few recent registrations)."""
+    fresh: np.ndarray
+    """(m, len(recent)) bool: False where ``u_i <= r_j`` (i has not set weights since j registered)."""
+
+
+@dataclass(frozen=True)
+class MaskedWeights:
+    """§4.5 W̄ on the compact rows: masked (no permit, self, outdated) and row-normalised."""
+
+    wt: np.ndarray
+    """(n, m) C-order: W̄ transposed, so each column's weights are contiguous (consensus sorts them)."""
+
+    @property
+    def w(self) -> np.ndarray:
+        """(m, n) view of W̄ (F-order: elementwise ops and reductions run just as fast)."""
+        return self.wt.T
+
+
+@dataclass(frozen=True)
+class ConsensusStep:
+    """§4.6–§4.10: preranks, consensus, clipped weights, validator trust, ranks, trust, incentive."""
+
+    preranks: np.ndarray
+    consensus: np.ndarray
+    clipped: np.ndarray
+    """(m, n) W̃ = min(W̄, c)."""
+    validator_trust: np.ndarray
+    ranks: np.ndarray
+    """(n,) un-normalised R = Σ_i a_i W̃_ij."""
+    trust: np.ndarray
+    incentive: np.ndarray
+
+
+@dataclass(frozen=True)
+class BondStep:
+    """§4.11–§4.12 (2024) or §11 (Yuma 3): the bond matrices on the compact rows and the dividends."""
+
+    delta: Matrix
+    """2024: ΔB column-normalised. Yuma 3: the weights for bonds Wb."""
+    ema_normalized: Matrix
+    """B* column-normalised (what dividends are paid on)."""
+    updated: Matrix
+    """What §4.15 stores for rows with P' (2024: B* column max-upscaled; Yuma 3: B in [0, 1])."""
+    dividends: np.ndarray
+    ema_alpha: float | np.ndarray
+
+
+@dataclass(frozen=True)
+class EmissionStep:
+    """§4.13 shares and rao, §4.14 pruning score."""
+
+    server: np.ndarray
+    validator: np.ndarray
+    combined: np.ndarray
+    fallback: str | None
+    server_rao: np.ndarray
+    validator_rao: np.ndarray
+    combined_rao: np.ndarray
+    server_u64: np.ndarray
+    validator_u64: np.ndarray
+    pruning: np.ndarray
+
+
+def stake_step(x: _Checked, hp: Hyperparameters) -> StakeStep:
+    """§4.1–§4.4 (§11: stake threshold, non-zero top-K, the owner's permit)."""
     yuma3 = hp.mechanism == "yuma3_2026"
-    n, t = x.n, x.t
-
-    # §4.1 activity: a uid is active if it set weights within the activity cutoff.
-    active = x.last_update + hp.activity_cutoff >= t
-
-    # §4.2 stake: s = σ / Σσ. §11: Yuma 3 first zeroes uids below the stake threshold.
+    active = x.last_update + hp.activity_cutoff >= x.t  # §4.1
     sigma = x.stake
     if yuma3 and hp.stake_threshold > 0:
         sigma = np.where(sigma < hp.stake_threshold, 0.0, sigma)
-    s = _normalize(sigma)
-
-    # §4.3 new permits (stored for the next epoch; this one masks with the old P).
-    new_permit = topk_permits(s, hp.max_allowed_validators, nonzero_only=yuma3)
+    s = _normalize(sigma)  # §4.2
+    new_permit = topk_permits(s, hp.max_allowed_validators, nonzero_only=yuma3)  # §4.3
     if yuma3 and x.owner_uid is not None:
         new_permit[x.owner_uid] = True  # §11: the subnet owner's uid always has a permit
+    a = _normalize(np.where(active & x.permit, s, 0.0))  # §4.4 (old P)
+    return StakeStep(active, s, new_permit, a)
 
-    # §4.4 active stake: a_i = s_i if active and permitted (old P), normalised.
-    old_permit = x.permit
-    a = _normalize(np.where(active & old_permit, s, 0.0))
 
-    # Compact rows. Weights survive only on rows with P (§4.5), bonds only where they exist, and bonds
-    # are written for P' rows (§4.15): every other row is zero in every matrix below, so the epoch works
-    # on m rows (64 of 256 on a full subnet) instead of n.
-    rows = np.flatnonzero(old_permit | new_permit | x.bond_rows)
-    m = len(rows)
-    a_r = a[rows]
-    p_r = old_permit[rows]
+def compact_rows(x: _Checked, hp: Hyperparameters, stake: StakeStep) -> Rows:
+    """The rows the epoch works on (old or new permit, or holding a bond) and the §4.5 masks on them."""
+    uids = np.flatnonzero(x.permit | stake.new_permit | x.bond_rows)
+    m = len(uids)
+    keeps_self = hp.mechanism == "yuma3_2026" and x.owner_uid is not None  # §11: the owner may self-weight
+    not_owner = uids != x.owner_uid if keeps_self else slice(None)
+    diagonal = (np.arange(m)[not_owner], uids[not_owner])
+    last_update = x.last_update[uids]
+    recent = np.flatnonzero(x.registered >= last_update.min()) if m else np.zeros(0, dtype=np.intp)
+    fresh = last_update[:, None] > x.registered[recent]
+    return Rows(uids, x.permit[uids], stake.a[uids], diagonal, recent, fresh)
 
-    # §4.5 weights: drop rows without P, the diagonal (Yuma 3 keeps the owner's self-weight) and outdated
-    # cells (u_i <= r_j: i has not set weights since j registered); row-normalise.
-    # Built transposed, (n, m) C-order, because consensus sorts each column along the contiguous axis;
-    # ``w`` is the (m, n) view of it (F-order: elementwise ops and reductions run just as fast).
-    wt = x.weights[rows].T.astype(np.float64, order="C")  # a fresh copy: safe to edit in place
+
+def masked_weights(x: _Checked, rows: Rows) -> MaskedWeights:
+    """§4.5: drop rows without P, the diagonal and outdated cells; row-normalise."""
+    wt = x.weights[rows.uids].T.astype(np.float64, order="C")  # a fresh copy: safe to edit in place
     w = wt.T
-    if not p_r.all():
-        w[~p_r] = 0.0
-    diag = rows != x.owner_uid if (yuma3 and x.owner_uid is not None) else slice(None)
-    w[np.arange(m)[diag], rows[diag]] = 0.0
-    # Outdated cells can only sit in columns registered at or after the oldest update among these rows
-    # (recent registrations: a few columns), so the (m, n) mask is built for those columns only.
-    lu_r = x.last_update[rows]
-    recent = np.flatnonzero(x.registered >= lu_r.min()) if m else np.zeros(0, dtype=np.intp)
-    fresh = lu_r[:, None] > x.registered[recent]  # (m, len(recent)): False = outdated (masks bonds too)
-    if len(recent):
-        wt[recent] *= fresh.T  # rows of wt = columns of w, contiguous
-    row_sums = np.ones(n) @ wt  # a mat-vec: cheaper than w.sum(axis=1)
+    if not rows.permitted.all():
+        w[~rows.permitted] = 0.0
+    w[rows.diagonal] = 0.0
+    if len(rows.recent):
+        wt[rows.recent] *= rows.fresh.T  # rows of wt = columns of w, contiguous
+    row_sums = np.ones(x.n) @ wt  # a mat-vec: cheaper than w.sum(axis=1)
     # Multiplying by the reciprocal is twice as fast as dividing; a weight may then exceed 1 by one ulp,
     # which nothing below minds.
-    wt *= np.divide(1.0, row_sums, out=np.zeros(m), where=row_sums > 0)
+    wt *= np.divide(1.0, row_sums, out=np.zeros(len(rows.uids)), where=row_sums > 0)
+    return MaskedWeights(wt)
 
-    # §4.6 preranks p_j = Σ_i a_i W̄_ij.
-    preranks = a_r @ w
 
-    # §4.7 consensus: stake-weighted upper median per column over rows with a_i > 0.
+def consensus_step(rows: Rows, weights: MaskedWeights, hp: Hyperparameters) -> ConsensusStep:
+    """§4.6 preranks, §4.7 consensus, §4.8 clip, §4.9 validator trust, §4.10 ranks, trust, incentive."""
+    w, a_r = weights.w, rows.a
+    n = w.shape[1]
+    preranks = a_r @ w  # §4.6 p_j = Σ_i a_i W̄_ij
+    # §4.7 stake-weighted upper median per column over rows with a_i > 0.
     staked = a_r > 0
-    wt_staked = wt if staked.all() else np.ascontiguousarray(wt[:, staked])
+    wt_staked = weights.wt if staked.all() else np.ascontiguousarray(weights.wt[:, staked])
     consensus = _stake_weighted_median_cols(wt_staked, a_r[staked], hp.kappa_fraction)
-
-    # §4.8 clip at consensus; §4.9 validator trust = row sums of the clipped weights.
-    wc = np.minimum(w, consensus)
+    clipped = np.minimum(w, consensus)  # §4.8
     validator_trust = np.zeros(n)
-    validator_trust[rows] = wc @ np.ones(n)
-
-    # §4.10 ranks R = Σ_i a_i W̃_ij; trust = R / p (0 where p = 0); incentive = R normalised (= stored rank).
-    r_raw = a_r @ wc
-    trust = np.divide(r_raw, preranks, out=np.zeros(n), where=preranks > 0)
-    incentive = _normalize(r_raw)
-
-    if yuma3:
-        # Which cells survived the §4.5 masks (as 1.0), for Yuma 3's sparse liquid-alpha update.
-        w_mask = None
-        if hp.liquid_alpha_enabled and x.weights_listed is not None:
-            w_mask = np.ones((m, n))
-            w_mask[~p_r] = 0.0
-            w_mask[np.arange(m)[diag], rows[diag]] = 0.0
-            if len(recent):
-                w_mask[:, recent] *= fresh
-        delta_r, ema_r, ema_norm_r, dividends, ema_alpha = _bonds_yuma3(
-            x, hp, rows, w, w_mask, wc, a_r, consensus, incentive
-        )
-        stored_new = ema_r  # §11: stored as fractions, not normalised
-    else:
-        delta_r, ema_r, dividends, ema_alpha = _bonds_2024(
-            x, hp, rows, recent, fresh, wc, a_r, r_raw, consensus, incentive
-        )
-        ema_norm_r = ema_r
-        stored_new = lambda: _col_max_upscale(ema_r())  # noqa: E731  §4.15: column max-upscaled
-
-    # §4.13 emission: miners I/S, validators D/S, S = ΣI + ΣD; fallback when S = 0.
-    total = incentive.sum() + dividends.sum()
-    fallback = None
-    if total > 0:
-        server = incentive / total
-        validator = dividends / total
-        combined = server + validator
-    else:
-        server = np.zeros(n)
-        if np.any(a != 0):
-            validator, fallback = a.copy(), "active_stake"
-        else:
-            validator, fallback = s.copy(), "stake"
-        combined = validator.copy()
-
-    e = float(x.emission)
-    server_rao = server * e
-    validator_rao = validator * e
-    combined_rao = combined * e
-    server_u64 = np.floor(server_rao).astype(np.int64)
-    validator_u64 = np.floor(validator_rao).astype(np.int64)
-
-    # §4.14 pruning score: combined emission max-upscaled to u16, rounded half up (I32F32 ``round``).
-    top = combined.max()
-    if top > 0:
-        pruning = np.floor(combined * (U16_MAX / top) + 0.5).astype(np.int64)
-    else:
-        pruning = np.zeros(n, dtype=np.int64)
-
-    # §4.15 storage: rows with P' get the new bonds, rows losing their permit are cleared, other rows
-    # keep what they had (in the compact set only because they hold bonds).
-    keep = ~new_permit[rows]
-    stored_r = stored_new
-    if keep.any():
-        old_rows = x.bonds[rows[keep & ~p_r]]
-
-        def stored_r() -> np.ndarray:
-            out = np.array(stored_new() if callable(stored_new) else stored_new, dtype=np.float64)
-            out[keep & p_r] = 0.0
-            out[keep & ~p_r] = old_rows
-            return out
-
-    return EpochResult(
-        mechanism=hp.mechanism,
-        active=active,
-        stake_normalized=s,
-        active_stake=a,
-        new_validator_permit=new_permit,
-        preranks=preranks,
-        consensus=consensus,
-        validator_trust=validator_trust,
-        ranks=incentive.copy(),
-        trust=trust,
-        incentive=incentive,
-        dividends=dividends,
-        normalized_server_emission=server,
-        normalized_validator_emission=validator,
-        normalized_combined_emission=combined,
-        server_emission_rao=server_rao,
-        validator_emission_rao=validator_rao,
-        combined_emission_rao=combined_rao,
-        server_emission_u64=server_u64,
-        validator_emission_u64=validator_u64,
-        pruning_score_u16=pruning,
-        emission_fallback=fallback,
-        ema_alpha=ema_alpha,
-        matrix_rows=rows,
-        _compact={
-            "weights_masked_normalized": w,
-            "weights_clipped": wc,
-            "bonds_delta": delta_r,
-            "bonds_ema_col_normalized": ema_norm_r,
-            "bonds_stored": stored_r,
-        },
-    )
+    validator_trust[rows.uids] = clipped @ np.ones(n)  # §4.9 row sums
+    ranks = a_r @ clipped  # §4.10 R; trust = R / p (0 where p = 0); incentive = R normalised
+    trust = np.divide(ranks, preranks, out=np.zeros(n), where=preranks > 0)
+    return ConsensusStep(preranks, consensus, clipped, validator_trust, ranks, trust, _normalize(ranks))
 
 
-def _bonds_2024(x: _Checked, hp, rows, recent, fresh, wc, a_r, r_raw, consensus, incentive):
-    """§4.11 bonds EMA and §4.12 dividends (2024), on the compact rows.
+def bonds_2024(x: _Checked, hp: Hyperparameters, rows: Rows, cons: ConsensusStep) -> BondStep:
+    """§4.11 bonds EMA and §4.12 dividends (2024), with §10 liquid alpha.
 
     Dividends need only D = B* I, so B* is never built here: with B̂ = Bm / bsum (column sums),
     ΔB̂ = a_i W̃_ij / R_j (ΔB's column sums are the ranks R), and S_j = α [R_j > 0] + (1-α) [bsum_j > 0]
@@ -615,56 +607,68 @@ def _bonds_2024(x: _Checked, hp, rows, recent, fresh, wc, a_r, r_raw, consensus,
     (bonds_delta, bonds_ema_col_normalized and what is stored) are built from the same coefficients only
     when the result is asked for them.
     """
+    n, a_r, wc, r_raw = x.n, rows.a, cons.clipped, cons.ranks
     # §4.11 previous bonds with outdated cells removed (same rule as weights: u_i <= r_j).
-    bm = x.bonds[rows]  # fancy indexing copies: safe to edit in place
+    bm = x.bonds[rows.uids]  # fancy indexing copies: safe to edit in place
     if bm.dtype != np.float64:
         bm = bm.astype(np.float64)
-    if len(recent):
-        bm[:, recent] *= fresh
+    if len(rows.recent):
+        bm[:, rows.recent] *= rows.fresh
     bsum = bm.sum(axis=0)
     # §4.11 EMA weight of the new bonds; §10 per column with liquid alpha.
-    alpha = _liquid_alpha_2024(consensus, hp) if hp.liquid_alpha_enabled else None
+    alpha = _liquid_alpha_2024(cons.consensus, hp) if hp.liquid_alpha_enabled else None
     ema_alpha: float | np.ndarray = hp.ema_alpha if alpha is None else alpha
     has_new, has_old = r_raw > 0, bsum > 0
     col_sum = ema_alpha * has_new + (1.0 - ema_alpha) * has_old
     # (A column whose EMA is all zero — e.g. alpha = 1 and no new bond — stays zero.)
     new_den, old_den = r_raw * col_sum, bsum * col_sum
-    new = np.divide(ema_alpha, new_den, out=np.zeros(x.n), where=new_den > 0)
-    old = np.divide(1.0 - ema_alpha, old_den, out=np.zeros(x.n), where=old_den > 0)
+    new = np.divide(ema_alpha, new_den, out=np.zeros(n), where=new_den > 0)
+    old = np.divide(1.0 - ema_alpha, old_den, out=np.zeros(n), where=old_den > 0)
     # §4.12 dividends D_i = Σ_j B*_ij I_j, normalised.
-    dividends = np.zeros(x.n)
-    dividends[rows] = a_r * (wc @ (new * incentive)) + bm @ (old * incentive)
+    dividends = np.zeros(n)
+    dividends[rows.uids] = a_r * (wc @ (new * cons.incentive)) + bm @ (old * cons.incentive)
 
     def delta() -> np.ndarray:  # ΔB column-normalised
-        return wc * a_r[:, None] * np.divide(1.0, r_raw, out=np.zeros(x.n), where=has_new)
+        return wc * a_r[:, None] * np.divide(1.0, r_raw, out=np.zeros(n), where=has_new)
 
     def ema() -> np.ndarray:  # B*, column-normalised (a column with neither stays 0)
-        return wc * a_r[:, None] * new + bm * old
+        out = np.multiply(wc, a_r[:, None], order="C")  # C like bm: mixed layouts are slow in place
+        out *= new
+        out += bm * old
+        return out
 
-    return delta, ema, _normalize(dividends), ema_alpha
+    def upscaled() -> np.ndarray:  # §4.15: stored column max-upscaled
+        return _col_max_upscale_inplace(ema())
+
+    return BondStep(delta, ema, upscaled, _normalize(dividends), ema_alpha)
 
 
-def _bonds_yuma3(x: _Checked, hp, rows, w, w_mask, wc, a_r, consensus, incentive):
+def bonds_yuma3(x: _Checked, hp: Hyperparameters, rows: Rows, weights: MaskedWeights,
+                cons: ConsensusStep) -> BondStep:
     """§11 Yuma 3 bonds (per pair, in [0, 1], not stake-weighted) and dividends."""
+    w, wc = weights.w, cons.clipped
     # Weights for bonds Wb = W̄ + β(W̃ - W̄), β = bonds_penalty (1 = clipped weights).
     beta = hp.bonds_penalty / U16_MAX
     wb = w + beta * (wc - w)
     # Bonds on a uid registered at or after the previous epoch are dropped (chain: last_tempo <= r_j).
     last_epoch = x.last_epoch_block if x.last_epoch_block is not None else x.t - hp.tempo
-    b = x.bonds[rows].astype(np.float64)
+    b = x.bonds[rows.uids].astype(np.float64)
     b[:, last_epoch <= x.registered] = 0.0
     ema_alpha: float | np.ndarray
-    if hp.liquid_alpha_enabled and np.any(consensus != 0):
-        alpha = _liquid_alpha_yuma3(wb, b, consensus, hp)
+    if hp.liquid_alpha_enabled and np.any(cons.consensus != 0):
+        alpha = _liquid_alpha_yuma3(wb, b, cons.consensus, hp)
         # On chain (sparse) only entries of the validator's weights-for-bonds row survive: a bond on a
         # miner it does not list, or whose clipped weight vanished, is dropped instead of decayed; an
         # explicitly listed zero weight decays it (§11 last point). Masked weights (no permit, self,
         # outdated) are not entries either.
-        listed = (w > 0) if x.weights_listed is None else (x.weights_listed[rows] & (w_mask > 0))
+        if x.weights_listed is None:
+            listed = w > 0
+        else:
+            listed = x.weights_listed[rows.uids] & _survives_masks(rows, x.n)
         keep = listed & ~((wb == 0) & (w > 0))
         ema = np.where(keep, np.minimum((1.0 - alpha) * b + alpha * wb, 1.0), 0.0)
         ema_alpha = np.zeros((x.n, x.n))
-        ema_alpha[rows] = alpha
+        ema_alpha[rows.uids] = alpha
     else:
         ema_alpha = hp.ema_alpha
         ema = np.minimum((1.0 - ema_alpha) * b + ema_alpha * wb, 1.0)
@@ -672,5 +676,111 @@ def _bonds_yuma3(x: _Checked, hp, rows, w, w_mask, wc, a_r, consensus, incentive
     ema_norm = ema.copy()
     _col_normalize_inplace(ema_norm)
     dividends = np.zeros(x.n)
-    dividends[rows] = (ema_norm @ incentive) * a_r
-    return wb, ema, ema_norm, _normalize(dividends), ema_alpha
+    dividends[rows.uids] = (ema_norm @ cons.incentive) * rows.a
+    return BondStep(wb, ema_norm, ema, _normalize(dividends), ema_alpha)  # §11: stored as fractions
+
+
+def _survives_masks(rows: Rows, n: int) -> np.ndarray:
+    """(m, n) bool: which cells the §4.5 masks (no permit, self, outdated) leave in place."""
+    mask = np.ones((len(rows.uids), n), dtype=bool)
+    mask[~rows.permitted] = False
+    mask[rows.diagonal] = False
+    if len(rows.recent):
+        mask[:, rows.recent] &= rows.fresh
+    return mask
+
+
+def emission_step(x: _Checked, stake: StakeStep, incentive: np.ndarray,
+                  dividends: np.ndarray) -> EmissionStep:
+    """§4.13 emission: miners I/S, validators D/S, S = ΣI + ΣD, fallback when S = 0; §4.14 pruning."""
+    total = incentive.sum() + dividends.sum()
+    fallback = None
+    if total > 0:
+        server = incentive / total
+        validator = dividends / total
+        combined = server + validator
+    else:
+        server = np.zeros(x.n)
+        if np.any(stake.a != 0):
+            validator, fallback = stake.a.copy(), "active_stake"
+        else:
+            validator, fallback = stake.s.copy(), "stake"
+        combined = validator.copy()
+    e = float(x.emission)
+    server_rao, validator_rao = server * e, validator * e
+    # §4.14 pruning score: combined emission max-upscaled to u16, rounded half up (I32F32 ``round``).
+    top = combined.max()
+    if top > 0:
+        pruning = np.floor(combined * (U16_MAX / top) + 0.5).astype(np.int64)
+    else:
+        pruning = np.zeros(x.n, dtype=np.int64)
+    return EmissionStep(
+        server, validator, combined, fallback, server_rao, validator_rao, combined * e,
+        np.floor(server_rao).astype(np.int64), np.floor(validator_rao).astype(np.int64), pruning,
+    )
+
+
+def stored_bonds(x: _Checked, stake: StakeStep, rows: Rows, bonds: BondStep) -> Matrix:
+    """§4.15 storage: rows with P' get the updated bonds, rows losing their permit are cleared, other
+    rows keep what they had (in the compact set only because they hold bonds)."""
+    keep = ~stake.new_permit[rows.uids]
+    if not keep.any():
+        return bonds.updated
+    old_rows = x.bonds[rows.uids[keep & ~rows.permitted]]
+
+    def stored() -> np.ndarray:
+        # A function makes a fresh array to edit in place; a ready one (Yuma 3) is copied.
+        out = bonds.updated() if callable(bonds.updated) else np.array(bonds.updated, dtype=np.float64)
+        out[keep & rows.permitted] = 0.0
+        out[keep & ~rows.permitted] = old_rows
+        return out
+
+    return stored
+
+
+def run_epoch(inputs: EpochInputs, hp: Hyperparameters) -> EpochResult:
+    """Run one epoch of ``hp.mechanism`` on ``inputs``. Raises ValueError on bad input (nothing returned)."""
+    x = _check(inputs, hp)
+    stake = stake_step(x, hp)  # §4.1–§4.4
+    rows = compact_rows(x, hp, stake)
+    weights = masked_weights(x, rows)  # §4.5
+    cons = consensus_step(rows, weights, hp)  # §4.6–§4.10
+    if hp.mechanism == "yuma3_2026":
+        bonds = bonds_yuma3(x, hp, rows, weights, cons)  # §11
+    else:
+        bonds = bonds_2024(x, hp, rows, cons)  # §4.11–§4.12, §10
+    emission = emission_step(x, stake, cons.incentive, bonds.dividends)  # §4.13–§4.14
+    stored = stored_bonds(x, stake, rows, bonds)  # §4.15
+    return EpochResult(
+        mechanism=hp.mechanism,
+        active=stake.active,
+        stake_normalized=stake.s,
+        active_stake=stake.a,
+        new_validator_permit=stake.new_permit,
+        preranks=cons.preranks,
+        consensus=cons.consensus,
+        validator_trust=cons.validator_trust,
+        ranks=cons.incentive.copy(),
+        trust=cons.trust,
+        incentive=cons.incentive,
+        dividends=bonds.dividends,
+        normalized_server_emission=emission.server,
+        normalized_validator_emission=emission.validator,
+        normalized_combined_emission=emission.combined,
+        server_emission_rao=emission.server_rao,
+        validator_emission_rao=emission.validator_rao,
+        combined_emission_rao=emission.combined_rao,
+        server_emission_u64=emission.server_u64,
+        validator_emission_u64=emission.validator_u64,
+        pruning_score_u16=emission.pruning,
+        emission_fallback=emission.fallback,
+        ema_alpha=bonds.ema_alpha,
+        matrix_rows=rows.uids,
+        _compact={
+            "weights_masked_normalized": weights.w,
+            "weights_clipped": cons.clipped,
+            "bonds_delta": bonds.delta,
+            "bonds_ema_col_normalized": bonds.ema_normalized,
+            "bonds_stored": stored,
+        },
+    )

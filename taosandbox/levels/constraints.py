@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from taosandbox.world.actions import ACTION_TYPES, Action, AddStake, Register
-from taosandbox.chain.units import RAO_PER_TAO, format_tao
+from taosandbox.chain.units import format_tao, tao_to_rao
 from taosandbox.levels.reader import Param, Reader
 from taosandbox.world.snapshot import Snapshot
 
@@ -55,13 +55,13 @@ class Constraints:
         if isinstance(action, Register) and self.budget_tao is not None:
             spent = player.spent_burn_rao + player.spent_fees_rao
             cost = snap.burn_rao + fee_rao
-            budget = round(self.budget_tao * RAO_PER_TAO)
+            budget = tao_to_rao(self.budget_tao)
             if spent + cost > budget:
                 return (f"over budget: registering costs {format_tao(cost)}, you have spent "
                         f"{format_tao(spent)} of {format_tao(budget)}")
         if isinstance(action, AddStake):
             if self.max_stake_tao is not None:
-                cap = round(self.max_stake_tao * RAO_PER_TAO)
+                cap = tao_to_rao(self.max_stake_tao)
                 if player.staked_rao + action.amount_rao > cap:
                     return (f"over the stake limit: {format_tao(player.staked_rao + action.amount_rao)} "
                             f"would exceed {format_tao(cap)}")

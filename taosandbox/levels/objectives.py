@@ -14,15 +14,19 @@ from dataclasses import fields as dataclass_fields
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping, Sequence
 
+import numpy as np
+
 from taosandbox.chain.hyperparams import Hyperparameters
-from taosandbox.chain.units import RAO_PER_TAO
+from taosandbox.chain.units import format_tao, rao_to_tao, tao_to_rao
+from taosandbox.chain.yuma import topk_permits
 from taosandbox.chain.events import KINDS as EVENT_KINDS
 from taosandbox.chain.events import Event
-from taosandbox.levels.reader import Param, Reader, show, suggest
+from taosandbox.levels.reader import Param, Reader, show
 from taosandbox.levels.selectors import FIELDS, QUANTITIES, Selector, WorldFacts, read_selector
 from taosandbox.levels.yamlsource import join
 from taosandbox.world.scenario import NEURON_ROLES
 from taosandbox.world.snapshot import Snapshot
+from taosandbox.spelling import did_you_mean
 
 PENDING, PASSED, FAILED = "pending", "passed", "failed"
 
@@ -138,7 +142,8 @@ def _clip(x: float) -> float:
 
 
 def _tao(x: float) -> str:
-    return f"{x:,.4f} τ".replace(".0000 τ", " τ")
+    """A TAO amount as objectives write it: ``2.5`` -> ``'2.5 τ'``, ``100`` -> ``'100 τ'``."""
+    return format_tao(tao_to_rao(x), trim=True)
 
 
 def _fmt(x: float) -> str:
@@ -280,12 +285,15 @@ class Permit(Objective):
         if permitted:
             return True, 1.0, f"uid {permitted[0]} has a permit"
         snap = ctx.snapshot
-        k = snap.hyperparameters.max_allowed_validators
-        stakes = sorted((r.stake_rao for r in snap.neurons), reverse=True)
-        cut = stakes[k - 1] if len(stakes) >= k else 0
+        hp = snap.hyperparameters
+        k = hp.max_allowed_validators
+        stakes = np.array([r.stake_rao for r in snap.neurons], dtype=np.int64)
+        # The chain's rule (§4.3): the cut-off is the least stake still inside the top k.
+        permit = topk_permits(stakes, k, nonzero_only=hp.mechanism == "yuma3_2026")
+        cut = int(stakes[permit].min()) if len(stakes) >= k and permit.any() else 0
         best = max(r.stake_rao for r in rows)
-        return False, (best / cut if cut else 0.0), (f"no permit; your stake {_tao(best / RAO_PER_TAO)}, "
-                                                    f"top-{k} cut-off {_tao(cut / RAO_PER_TAO)}")
+        return False, (best / cut if cut else 0.0), (f"no permit; your stake {format_tao(best, trim=True)}, "
+                                                    f"top-{k} cut-off {format_tao(cut, trim=True)}")
 
 
 @objective
@@ -364,7 +372,7 @@ class Stake(Objective):
     def condition(self, ctx):
         rows = [s for s in ctx.snapshot.player.stakes if s.amount_rao > 0 and (
             self.p["on"] == "any" or s.own == (self.p["on"] == "own"))]
-        total = sum(s.amount_rao for s in rows) / RAO_PER_TAO
+        total = rao_to_tao(sum(s.amount_rao for s in rows))
         spread_ok = self.p["max_hotkeys"] is None or len(rows) <= self.p["max_hotkeys"]
         target = self.p["at_least_tao"]
         holds = total >= target and spread_ok and total > 0
@@ -383,7 +391,7 @@ class Earn(Objective):
         return f"Earn {_tao(p['at_least_tao'])}"
 
     def condition(self, ctx):
-        earned = (ctx.snapshot.player.earned_rao - ctx.start.player.earned_rao) / RAO_PER_TAO
+        earned = rao_to_tao(ctx.snapshot.player.earned_rao - ctx.start.player.earned_rao)
         target = self.p["at_least_tao"]
         return earned >= target and earned > 0, (earned / target if target else 1.0), f"earned {_tao(earned)}"
 
@@ -559,7 +567,7 @@ def check_expected(raw: Any, reader: Reader, where: str) -> None:
     elif isinstance(raw, dict) and list(raw) == ["quantity"]:
         name = raw["quantity"]
         if name not in QUANTITIES:
-            reader.bad(join(where, "quantity"), f"unknown quantity {show(name)}{suggest(str(name), QUANTITIES)} "
+            reader.bad(join(where, "quantity"), f"unknown quantity {show(name)}{did_you_mean(str(name), QUANTITIES)} "
                                                 f"(expected one of {', '.join(QUANTITIES)})")
     elif raw is not None:
         reader.bad(where, f"{show(raw)} is not a number (expected a number, or {{quantity: NAME}})")
@@ -613,7 +621,7 @@ class _TreeReader:
             r.bad(join(path, "kind"), f"missing (expected one of {', '.join(KINDS)})")
             return None
         if kind not in KINDS:
-            r.bad(join(path, "kind"), f"unknown objective kind {show(kind)}{suggest(str(kind), KINDS)} "
+            r.bad(join(path, "kind"), f"unknown objective kind {show(kind)}{did_you_mean(str(kind), KINDS)} "
                                       f"(expected one of {', '.join(KINDS)})")
             return None
         cls = KINDS[kind]

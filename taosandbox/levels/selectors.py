@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from taosandbox.chain.units import BLOCKS_PER_DAY, RAO_PER_TAO
-from taosandbox.levels.reader import Reader, show, suggest
+from taosandbox.chain.units import BLOCKS_PER_DAY, rao_to_tao
+from taosandbox.levels.reader import Reader, show
 from taosandbox.levels.yamlsource import join
 from taosandbox.world.scenario import NEURON_ROLES, Scenario
 from taosandbox.world.snapshot import NeuronRow, Snapshot
+from taosandbox.spelling import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _dividends_per_stake(row: NeuronRow, snap: Snapshot) -> float:
 
 
 FIELDS: dict[str, tuple[Callable[[NeuronRow, Snapshot], float], str]] = {
-    "stake_tao": (lambda r, s: r.stake_rao / RAO_PER_TAO, "stake on the hotkey, in TAO"),
+    "stake_tao": (lambda r, s: rao_to_tao(r.stake_rao), "stake on the hotkey, in TAO"),
     "stake_share": (_stake_share, "the hotkey's fraction of all stake"),
     "rank": (lambda r, s: r.rank, "RANK"),
     "trust": (lambda r, s: r.trust, "TRUST"),
@@ -72,8 +73,8 @@ FIELDS: dict[str, tuple[Callable[[NeuronRow, Snapshot], float], str]] = {
     "validator_permit": (lambda r, s: float(r.validator_permit), "1 with a validator permit, else 0"),
     "active": (lambda r, s: float(r.active), "1 while active, else 0"),
     "accuracy": (lambda r, s: r.accuracy or 0.0, "the miner's held-out accuracy"),
-    "emission_tao": (lambda r, s: r.emission_rao / RAO_PER_TAO, "TAO received at the last epoch"),
-    "earned_tao": (lambda r, s: r.emission_total_rao / RAO_PER_TAO, "TAO earned since registering"),
+    "emission_tao": (lambda r, s: rao_to_tao(r.emission_rao), "TAO received at the last epoch"),
+    "earned_tao": (lambda r, s: rao_to_tao(r.emission_total_rao), "TAO earned since registering"),
     "pruning_score": (lambda r, s: float(r.pruning_score), "pruning score (u16)"),
     "updated": (lambda r, s: float(r.updated), "UPDATED: blocks since it last set weights"),
 }
@@ -88,12 +89,12 @@ QUANTITIES: dict[str, tuple[Callable[[Snapshot], float], str]] = {
     "block": (lambda s: float(s.block), "the current block"),
     "seconds": (lambda s: float(s.seconds), "seconds since block 0"),
     "blocks_per_day": (lambda s: float(BLOCKS_PER_DAY), "7200"),
-    "block_emission_tao": (lambda s: s.block_emission_rao / RAO_PER_TAO, "TAO minted per block now"),
-    "total_issuance_tao": (lambda s: s.total_issuance_rao / RAO_PER_TAO, "TotalIssuance"),
-    "burn_tao": (lambda s: s.burn_rao / RAO_PER_TAO, "the registration burn now"),
-    "player_burn_tao": (lambda s: s.player.spent_burn_rao / RAO_PER_TAO,
+    "block_emission_tao": (lambda s: rao_to_tao(s.block_emission_rao), "TAO minted per block now"),
+    "total_issuance_tao": (lambda s: rao_to_tao(s.total_issuance_rao), "TotalIssuance"),
+    "burn_tao": (lambda s: rao_to_tao(s.burn_rao), "the registration burn now"),
+    "player_burn_tao": (lambda s: rao_to_tao(s.player.spent_burn_rao),
                         "TAO the player burned registering (recycled)"),
-    "recycled_tao": (lambda s: s.recycled_rao / RAO_PER_TAO, "TAO recycled by registrations so far"),
+    "recycled_tao": (lambda s: rao_to_tao(s.recycled_rao), "TAO recycled by registrations so far"),
     "player_uid": (_first_uid, "the player's first UID"),
 }
 """Chain numbers an answer can be checked against, read when the answer is given."""
@@ -179,7 +180,7 @@ def read_selector(reader: Reader, raw: Any, where: str, facts: WorldFacts) -> Se
     strategy = raw.get("strategy")
     if "strategy" in raw and strategy not in facts.strategies:
         reader.bad(join(where, "strategy"), f"no neuron in world.neurons has strategy {show(strategy)}"
-                                            f"{suggest(str(strategy), facts.strategies)} (expected one of "
+                                            f"{did_you_mean(str(strategy), facts.strategies)} (expected one of "
                                             f"{', '.join(sorted(facts.strategies)) or 'none'})")
         ok = False
     role = raw.get("role")
@@ -189,7 +190,7 @@ def read_selector(reader: Reader, raw: Any, where: str, facts: WorldFacts) -> Se
     hotkey = raw.get("hotkey")
     if "hotkey" in raw and hotkey not in facts.hotkeys:
         reader.bad(join(where, "hotkey"), f"no neuron has hotkey {show(hotkey)}"
-                                          f"{suggest(str(hotkey), facts.hotkeys)} (expected a hotkey named "
+                                          f"{did_you_mean(str(hotkey), facts.hotkeys)} (expected a hotkey named "
                                           f"in world.neurons)")
         ok = False
     aggregate = raw.get("aggregate", "mean")

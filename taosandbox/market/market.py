@@ -12,11 +12,12 @@ data, each agent's seed for its own draws); scikit-learn's ``random_state`` is d
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from taosandbox.market.cache import MarketCache, array_digest, cache_key
 from taosandbox.market.models import MODEL_KINDS, check_model
 from taosandbox.market.tasks import CLASSIFICATION, TaskData, TaskSpec, score_answers
 
@@ -108,10 +109,10 @@ def _generator(seed: int | np.random.Generator) -> np.random.Generator:
 
 @dataclass
 class _Fit:
-    """One trained estimator and its predictions over each phase's pool + held-out rows."""
+    """What one trained estimator predicts over each phase's pool + held-out rows, for the phase it
+    was trained in and every later one (the estimator itself is not kept)."""
 
-    estimator: Any
-    preds: dict[int, np.ndarray] = field(default_factory=dict)
+    preds: dict[int, np.ndarray]
 
 
 @dataclass
@@ -165,15 +166,20 @@ class _Validator:
 class Market:
     """Tasks, miners and validators of one subnet. See the module docstring."""
 
-    def __init__(self, spec: TaskSpec, seed: int) -> None:
+    def __init__(self, spec: TaskSpec, seed: int, cache: MarketCache | None | str = "user") -> None:
+        """``cache``: where datasets and trained predictions are kept across runs ("user": the user
+        cache directory, unless ``TAOSANDBOX_FIT_CACHE=off``; None: nowhere). See ``market.cache``."""
         if not isinstance(spec, TaskSpec):
             raise TypeError(f"spec must be a TaskSpec; got {type(spec).__name__}")
         from taosandbox.market.tasks import build_task_data
 
         self.spec = spec
         """The task specification."""
+        self._cache = MarketCache.user() if cache == "user" else cache
         base = _generator(seed)
-        self.data: TaskData = build_task_data(spec, np.random.SeedSequence(int(base.integers(2**63))))
+        self.data: TaskData = build_task_data(
+            spec, np.random.SeedSequence(int(base.integers(2**63))), cache=self._cache
+        )
         """Pool, held-out and training data of each phase."""
         self.kind: str = self.data.kind
         """``"classification"`` or ``"regression"``."""
@@ -190,6 +196,7 @@ class Market:
         self._miners: dict[int, _Miner] = {}
         self._validators: dict[int, _Validator] = {}
         self._fits: dict[tuple, _Fit] = {}
+        self._data_digests: dict[tuple[int, int], bytes] = {}
         self._groups: list[tuple[int, list[_Validator], np.ndarray, np.ndarray]] | None = None
         self._rows_digest: bytes | None = None
         """Digest of answers and accuracies; None when a row changed since it was computed."""
@@ -309,8 +316,6 @@ class Market:
         self._set_row(m.uid, a[:P], self._holdout_score(a[P:]))
 
     def _train(self, m: _Miner, block: int | None) -> None:
-        from taosandbox.market.models import fit_estimator, quiet_fitting
-
         ph = self.data.phases[self.phase]
         samples = min(m.budget, len(ph.X_train))
         stochastic = MODEL_KINDS[m.model].stochastic
@@ -323,28 +328,53 @@ class Market:
         )
         fit = self._fits.get(key)
         if fit is None:
-            with quiet_fitting():
-                est = fit_estimator(
-                    m.model, m.params, self.kind, m.random_state,
-                    ph.X_train[:samples], ph.y_train[:samples],
-                )
-            fit = self._fits[key] = _Fit(est)
+            fit = self._fits[key] = self._fit(m, key, samples)
         m.fit_key, m.samples = key, samples
         m.trained_block, m.trained_phase = block, self.phase
         self._refresh(m)
         self._prune_fits()
 
+    def _fit(self, m: _Miner, key: tuple, samples: int) -> _Fit:
+        """Train ``m``'s model on the first ``samples`` training rows and predict every phase from this
+        one on; or read those predictions from the fit cache (the same bytes: see ``fit_cache``)."""
+        phases = self.data.phases[self.phase:]
+        sizes = [len(p.X_eval) for p in phases]
+        entry = preds = None
+        if self._cache is not None:
+            entry = cache_key(("fit", self.kind, *key), self._data_digest(samples))
+            preds = (self._cache.load(entry) or {}).get("preds")
+            if preds is not None and (preds.dtype != np.float64 or preds.shape != (sum(sizes),)):
+                preds = None
+        if preds is None:
+            from taosandbox.market.models import fit_estimator, quiet_fitting
+
+            ph = phases[0]
+            with quiet_fitting():
+                est = fit_estimator(
+                    m.model, m.params, self.kind, m.random_state,
+                    ph.X_train[:samples], ph.y_train[:samples],
+                )
+                preds = np.concatenate([np.asarray(est.predict(p.X_eval), np.float64) for p in phases])
+            if entry is not None:
+                self._cache.store(entry, preds=preds)
+        preds.setflags(write=False)
+        rows = np.split(preds, np.cumsum(sizes)[:-1])
+        return _Fit({self.phase + k: row for k, row in enumerate(rows)})
+
+    def _data_digest(self, samples: int) -> bytes:
+        """A digest of what a fit in this phase reads: its training rows and every phase's eval rows."""
+        digest = self._data_digests.get((self.phase, samples))
+        if digest is None:
+            ph = self.data.phases[self.phase]
+            evals = [p.X_eval for p in self.data.phases[self.phase:]]
+            digest = self._data_digests[(self.phase, samples)] = array_digest(
+                ph.X_train[:samples], ph.y_train[:samples], *evals
+            )
+        return digest
+
     def _refresh(self, m: _Miner) -> None:
         """Install a model miner's predictions for the current phase's pool and held-out set."""
-        fit = self._fits[m.fit_key]
-        preds = fit.preds.get(self.phase)
-        if preds is None:
-            from taosandbox.market.models import quiet_fitting
-
-            with quiet_fitting():
-                preds = np.asarray(fit.estimator.predict(self.data.phases[self.phase].X_eval), np.float64)
-            preds.setflags(write=False)
-            fit.preds[self.phase] = preds
+        preds = self._fits[m.fit_key].preds[self.phase]
         P = self.spec.pool_size
         self._set_row(m.uid, preds[:P], self._holdout_score(preds[P:]))
 
@@ -444,6 +474,11 @@ class Market:
             sample_rng=np.random.default_rng(int(s1)), noise_rng=np.random.default_rng(int(s2)),
         )
         self._groups = self._validators_digest = None
+
+    def check_validator_settings(self, **settings: Any) -> None:
+        """ValueError (listing allowed values) if any of ``settings`` is not a valid scorer setting."""
+        for k, val in settings.items():
+            _check_setting(k, val)
 
     def configure_validator(self, uid: int, **settings: Any) -> None:
         """Change a validator's settings (the player's scorer): any of ``VALIDATOR_SETTINGS``."""

@@ -8,15 +8,15 @@ player's coldkey; the role panels show one UID; both with this wording.
 
 from __future__ import annotations
 
-from taosandbox.tui.format import tao
+from taosandbox.chain.units import format_tao
 
 
 def earned_text(paid_rao: int, pending_rao: int = 0, blocks_to_drain: int | None = None) -> str:
     """``earned 1.0000 τ (+2.1100 τ pending, paid in 12 blocks)`` as markup; no brackets when nothing waits."""
-    text = f"earned [b $text-success]{tao(paid_rao)}[/]"
+    text = f"earned [b $text-success]{format_tao(paid_rao)}[/]"
     if pending_rao:
         when = f", paid in {blocks_to_drain} block{'s' if blocks_to_drain != 1 else ''}" if blocks_to_drain else ""
-        text += f" (+{tao(pending_rao)} pending{when})"
+        text += f" (+{format_tao(pending_rao)} pending{when})"
     return text
 
 

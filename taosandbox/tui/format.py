@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, RAO_PER_TAO, TOTAL_SUPPLY_RAO
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao
 
 
 def sim_clock(seconds: int) -> str:
@@ -13,11 +13,6 @@ def sim_clock(seconds: int) -> str:
     return f"day {days} {hours:02d}:{minutes:02d}:{secs:02d}"
 
 
-def tao(rao: int, decimals: int = 4) -> str:
-    """Rao as TAO with a thousands separator: ``1234500000000`` -> ``'1,234.5000 τ'``."""
-    return f"{rao / RAO_PER_TAO:,.{decimals}f} τ"
-
-
 def blocks_as_time(blocks: int) -> str:
     """How long ``blocks`` take at 12 s each, in the largest sensible unit."""
     seconds = blocks * BLOCK_SECONDS
@@ -26,21 +21,6 @@ def blocks_as_time(blocks: int) -> str:
     if seconds < 86400 * 2:
         return f"{seconds / 3600:.1f} h"
     return f"{seconds / 86400:,.1f} days"
-
-
-def halving_threshold_rao(index: int) -> int:
-    """Issuance at which halving number ``index`` (1, 2, ...) happens: 21M·(1 − 2^−index)."""
-    if index <= 0:
-        return 0
-    return TOTAL_SUPPLY_RAO - TOTAL_SUPPLY_RAO // (2**index)
-
-
-def halving_progress(issuance_rao: int) -> tuple[int, int, int]:
-    """(last threshold, next threshold, halvings so far) for the issuance-driven schedule."""
-    index = 0
-    while index < 64 and issuance_rao >= halving_threshold_rao(index + 1):
-        index += 1
-    return halving_threshold_rao(index), halving_threshold_rao(index + 1), index
 
 
 def per_day(rao_per_block: int) -> int:
@@ -61,14 +41,14 @@ def fee_note(snapshot) -> str:
     """One sentence for a form: what each transaction costs here, or '' when transactions are free."""
     fees = snapshot.extra.get("fees") or {}
     fee = int(fees.get("fee_rao", 0))
-    return f" Each transaction also pays a [b]{tao(fee)}[/] fee (burned)." if fee else ""
+    return f" Each transaction also pays a [b]{format_tao(fee)}[/] fee (burned)." if fee else ""
 
 
 def spending_text(player) -> str:
     """What the player spent (burns, fees) next to what the network paid, for the earnings line."""
     spent = []
     if player.spent_burn_rao:
-        spent.append(f"burned {tao(player.spent_burn_rao)}")
+        spent.append(f"burned {format_tao(player.spent_burn_rao)}")
     if player.spent_fees_rao:
-        spent.append(f"fees {tao(player.spent_fees_rao)}")
+        spent.append(f"fees {format_tao(player.spent_fees_rao)}")
     return f"  spent: {', '.join(spent)}" if spent else ""

@@ -7,8 +7,11 @@ give the saved form (``{"kind": "add_stake", "hotkey": "...", "amount_rao": 5000
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
+
+from taosandbox.world.model_choice import ModelChoice
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class Action:
 
 
 @dataclass(frozen=True)
-class Register(Action):
+class Register(Action, ModelChoice):
     """Pay the burn and take a UID with a new hotkey of the player's coldkey."""
 
     kind: ClassVar[str] = "register"
@@ -32,9 +35,6 @@ class Register(Action):
     """"miner" or "validator": what the player's agent on this hotkey does."""
     hotkey: str | None = None
     """Name of the new hotkey; the world picks one if None."""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,11 @@ class Deregister(Action):
 
 
 @dataclass(frozen=True)
-class SetModel(Action):
+class SetModel(Action, ModelChoice):
     """Choose the player's miner model and train it now."""
 
     kind: ClassVar[str] = "set_model"
     hotkey: str = ""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)
@@ -116,6 +113,15 @@ class SetTake(Action):
 
 
 @dataclass(frozen=True)
+class BecomeDelegate(Action):
+    """Let other coldkeys stake on one of the player's hotkeys, at this take (``become_delegate``)."""
+
+    kind: ClassVar[str] = "become_delegate"
+    hotkey: str = ""
+    take: int = 11796
+
+
+@dataclass(frozen=True)
 class Answer(Action):
     """The player answers a level's question (an objective id) with a number; levels check it."""
 
@@ -127,7 +133,7 @@ class Answer(Action):
 ACTION_TYPES: dict[str, type[Action]] = {
     cls.kind: cls
     for cls in (Register, Deregister, SetModel, Retrain, SetWeights, SetScoring, AddStake, RemoveStake,
-                SetTake, Answer)
+                SetTake, BecomeDelegate, Answer)
 }
 
 
@@ -160,6 +166,41 @@ class Vote(Action):
     aye: bool = True
     hotkey: str = ""
     """The player's senator hotkey that votes; empty = the first one in the senate."""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_FIELD_CHECKS: dict[str, tuple[Any, str]] = {
+    "str": (lambda v: isinstance(v, str), "text"),
+    "str | None": (lambda v: v is None or isinstance(v, str), "text or nothing"),
+    "int": (_is_whole, "a whole number"),
+    "float": (_is_number, "a finite number"),
+    "bool": (lambda v: isinstance(v, bool), "true or false"),
+    "dict": (lambda v: isinstance(v, dict) and all(isinstance(k, str) for k in v), "a mapping of names"),
+    "tuple[int, ...]": (lambda v: isinstance(v, (tuple, list)) and all(map(_is_whole, v)),
+                        "a list of whole numbers"),
+    "tuple[float, ...]": (lambda v: isinstance(v, (tuple, list)) and all(map(_is_number, v)),
+                          "a list of finite numbers"),
+}
+
+
+def field_problem(action: Action) -> str | None:
+    """The first field of ``action`` whose value is not of its declared type ('field: why'), or None.
+
+    The world checks this before anything else, so a malformed action (a NaN amount, text where a
+    number belongs) is refused with one line and reaches no rule."""
+    for f in fields(action):
+        check, expected = _FIELD_CHECKS[str(f.type)]
+        value = getattr(action, f.name)
+        if not check(value):
+            return f"{f.name}: expected {expected}, got {value!r}"
+    return None
 
 
 def action_from_dict(data: dict[str, Any]) -> Action:

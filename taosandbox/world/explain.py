@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from taosandbox.chain.units import U16_MAX, format_tao
+from taosandbox.chain.fixed import u16_share_i64f64
+from taosandbox.chain.units import format_tao, u16_to_float
 
 SHOWN_LIMIT = 20
 """Large subnets: list the 20 biggest contributors and say how many more there are."""
@@ -383,8 +384,9 @@ def explain_validator(
                    default=dividends / denominator if denominator > 0 else 0.0)
     rao = _value(result, "validator_emission_rao", uid, default=0.0)
     vtrust = _value(result, "validator_trust", uid, default=float(row_clipped.sum()))
-    take = None if take_u16 is None else take_u16 / U16_MAX
-    take_rao = None if take is None else float(np.floor(rao * take))
+    take = None if take_u16 is None else u16_to_float(take_u16)
+    # drain_hotkey_emission's I64F64 take of the floored validator emission (chain/fixed.py).
+    take_rao = None if take is None else float(u16_share_i64f64(int(rao), take_u16))
     nominators_rao = None if take_rao is None else rao - take_rao
     fallback = _fallback_text(result)
     alpha = getattr(result, "ema_alpha", None)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from taosandbox.chain.units import RAO_PER_TAO
+from taosandbox.chain.units import rao_to_tao
 
 
 class History:
@@ -104,21 +104,21 @@ class History:
 
     @property
     def issuance_tao(self) -> np.ndarray:
-        return self._view(self._issuance) / RAO_PER_TAO
+        return rao_to_tao(self._view(self._issuance))
 
     @property
     def block_emission_tao(self) -> np.ndarray:
-        return self._view(self._emission) / RAO_PER_TAO
+        return rao_to_tao(self._view(self._emission))
 
     @property
     def earned_tao(self) -> np.ndarray:
         """Everything the player has earned so far, at each sample."""
-        return self._view(self._earned) / RAO_PER_TAO
+        return rao_to_tao(self._view(self._earned))
 
     @property
     def next_halving_tao(self) -> np.ndarray:
         """The issuance at which emission next halves (NaN when there is none)."""
-        return self._view(self._threshold) / RAO_PER_TAO
+        return rao_to_tao(self._view(self._threshold))
 
     def incentive(self, uid: int) -> np.ndarray:
         """Incentive of ``uid`` at each sample (NaN where the uid did not exist)."""

@@ -8,18 +8,18 @@ field by its dotted path (``neurons[2].stake_tao``) so a level loader can point 
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from taosandbox.chain.units import U16_MAX
 from taosandbox.chain.governance import POLICIES, GovernanceConfig, proposal_problems
 from taosandbox.chain.hyperparams import SANDBOX, Hyperparameters, validate
+from taosandbox.spelling import did_you_mean
+from taosandbox.world.model_choice import ModelChoice
 
 ROLES = ("miner", "validator", "delegator")
 NEURON_ROLES = ("miner", "validator")
-MINER_STRATEGIES = ("honest", "idle", "random", "copycat", "sybil")
-VALIDATOR_STRATEGIES = ("honest", "copier", "colluding", "noisy", "offline")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class ScenarioError(ValueError):
 
 
 @dataclass(frozen=True)
-class NeuronSpec:
+class NeuronSpec(ModelChoice):
     role: str = "miner"
     strategy: str = "honest"
     count: int = 1
@@ -54,10 +54,10 @@ class NeuronSpec:
     """Stake the owner puts on the hotkey at the start."""
     balance_tao: float = 0.0
     """Free balance the owner starts with."""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
     take: int | None = None
+    delegate: bool | None = None
+    """Accepts nominators from the start (has called become_delegate); None = validators do, miners
+    do not."""
     copy_of: int | None = None
     """Copycat miners: the uid whose answers they copy."""
     favoured: tuple[int, ...] = ()
@@ -80,7 +80,7 @@ class NominatorSpec:
 
 
 @dataclass(frozen=True)
-class PlayerSpec:
+class PlayerSpec(ModelChoice):
     role: str = "miner"
     coldkey: str = "player"
     balance_tao: float = 100.0
@@ -88,9 +88,6 @@ class PlayerSpec:
     """Start already registered (with one hotkey) instead of having to register."""
     stake_tao: float = 0.0
     """Validators: stake on the player's hotkey at the start (needs register: true)."""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)
@@ -102,7 +99,7 @@ class TaskConfig:
 
 
 @dataclass(frozen=True)
-class ArrivalSpec:
+class ArrivalSpec(ModelChoice):
     """Newcomers: a new neuron tries to register every ``every`` blocks (for pruning pressure)."""
 
     every: int = 360
@@ -110,9 +107,6 @@ class ArrivalSpec:
     stop: int | None = None
     role: str = "miner"
     strategy: str = "honest"
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
     models: tuple[str, ...] = ()
     """If set, newcomers take these models in turn (instead of ``model``)."""
     budgets: tuple[int, ...] = ()
@@ -124,14 +118,11 @@ class ArrivalSpec:
 
 
 @dataclass(frozen=True)
-class UpgradeSpec:
+class UpgradeSpec(ModelChoice):
     """A scheduled miner upgrade: at ``block`` the miner at ``uid`` retrains with a new model."""
 
     block: int = 1
     uid: int = 0
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)
@@ -193,11 +184,6 @@ _NESTED = {"task": TaskConfig, "player": PlayerSpec, "chain": ChainConfig,
            "governance": GovernanceConfig}
 _LISTS = {"neurons": NeuronSpec, "nominators": NominatorSpec, "arrivals": ArrivalSpec,
           "upgrades": UpgradeSpec}
-
-
-def _suggest(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _check_type(value: Any, annotation: str, path: str, problems: list[Problem]) -> Any:
@@ -266,7 +252,7 @@ def _build(cls: type, data: Any, prefix: str, problems: list[Problem]) -> Any:
     for key, value in data.items():
         path = f"{prefix}{key}"
         if key not in names:
-            problems.append(Problem(path, f"unknown field{_suggest(str(key), names)}"))
+            problems.append(Problem(path, f"unknown field{did_you_mean(str(key), names)}"))
             continue
         if cls is Scenario and key == "hyperparameters":
             kwargs[key] = _build_hyperparameters(value, path, problems)
@@ -302,7 +288,7 @@ def _build_hyperparameters(value: Any, path: str, problems: list[Problem]) -> Hy
     names = [f.name for f in fields(Hyperparameters)]
     unknown = [key for key in value if key not in names]
     for key in unknown:
-        problems.append(Problem(f"{path}.{key}", f"unknown hyperparameter{_suggest(str(key), names)}"))
+        problems.append(Problem(f"{path}.{key}", f"unknown hyperparameter{did_you_mean(str(key), names)}"))
     merged = {f.name: getattr(SANDBOX, f.name) for f in fields(Hyperparameters)}
     merged.update({k: v for k, v in value.items() if k in names})
     # Validate without raising, so each problem gets its own line and path.
@@ -318,6 +304,11 @@ def _build_hyperparameters(value: Any, path: str, problems: list[Problem]) -> Hy
 
 def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
     """Range and choice checks that need the whole object."""
+
+    # The market owns strategies and models. Imported here, not at the top: the title screen reads
+    # scenarios before any world is built and must come up without loading the market.
+    from taosandbox.market.market import MINER_STRATEGIES, VALIDATOR_STRATEGIES
+    from taosandbox.market.models import MODEL_KINDS
 
     def bad(name: str, message: str) -> None:
         problems.append(Problem(f"{prefix}{name}", message))
@@ -339,19 +330,17 @@ def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
             bad("budget", f"must be at least 1, got {obj.budget}")
         if obj.strategy == "copycat" and obj.copy_of is None:
             bad("copy_of", "a copycat needs the uid it copies")
-        if isinstance(obj.take, int) and not 0 <= obj.take <= 65535:
-            bad("take", f"{obj.take} is outside [0, 65535]")
+        if isinstance(obj.take, int) and not 0 <= obj.take <= U16_MAX:
+            bad("take", f"{obj.take} is outside [0, {U16_MAX}]")
         if isinstance(obj.first_weights_block, int) and obj.first_weights_block < 1:
             bad("first_weights_block", f"must be at least 1, got {obj.first_weights_block}")
     elif isinstance(obj, UpgradeSpec):
-        from taosandbox.market.models import MODEL_KINDS  # no scikit-learn at import
-
         if isinstance(obj.block, int) and obj.block < 1:
             bad("block", f"expected a block number >= 1, got {obj.block}")
         if isinstance(obj.uid, int) and obj.uid < 0:
             bad("uid", f"must not be negative, got {obj.uid}")
         if isinstance(obj.model, str) and obj.model not in MODEL_KINDS:
-            bad("model", f"unknown model {obj.model!r}{_suggest(obj.model, list(MODEL_KINDS))} "
+            bad("model", f"unknown model {obj.model!r}{did_you_mean(obj.model, list(MODEL_KINDS))} "
                          f"(expected one of {', '.join(MODEL_KINDS)})")
         if isinstance(obj.budget, int) and obj.budget < 1:
             bad("budget", f"must be at least 1, got {obj.budget}")
@@ -462,7 +451,15 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
+            if not part.isdigit():  # neurons[val-copier]: the item with that hotkey
+                named = [j for j, item in enumerate(node) if isinstance(item, dict) and item.get("hotkey") == part]
+                if not named:
+                    hotkeys = [item["hotkey"] for item in node if isinstance(item, dict) and item.get("hotkey")]
+                    named_list = ", ".join(hotkeys) if len(hotkeys) <= 8 else f"{len(hotkeys)} named"
+                    raise KeyError(f"no item {part!r}{did_you_mean(part, hotkeys)} (expected an index below "
+                                   f"{len(node)} or a hotkey: {named_list or 'none named'})")
+                part = str(named[0])
+            if int(part) >= len(node):
                 raise KeyError(f"no item {part} (the list has {len(node)})")
             if last:
                 node[int(part)] = value
@@ -470,7 +467,7 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
                 node = node[int(part)]
         elif isinstance(node, dict):
             if part not in node and not (node is data.get("extra")):
-                raise KeyError(f"unknown key {part!r}{_suggest(part, list(node))}")
+                raise KeyError(f"unknown key {part!r}{did_you_mean(part, list(node))}")
             if last:
                 node[part] = value
             else:

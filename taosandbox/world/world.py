@@ -20,10 +20,11 @@ from taosandbox.chain.events import Event
 from taosandbox.chain.governance import Governance
 from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import topk_permits
-from taosandbox.world.actions import (Action, AddStake, Answer, Deregister, Propose, Register, RemoveStake,
-                                      Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote)
+from taosandbox.world.actions import (Action, AddStake, Answer, BecomeDelegate, Deregister, Propose, Register,
+                                      RemoveStake, Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote,
+                                      field_problem)
 from taosandbox.world.prune_watch import PruneWatch
 from taosandbox.world.scenario import NeuronSpec, Problem, Scenario, ScenarioError
 from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
@@ -101,7 +102,7 @@ class World:
     def _genesis(self) -> None:
         sc, sub, ledger = self.scenario, self.subnet, self.subnet.ledger
         player = sc.player
-        ledger.create_coldkey(player.coldkey, tao(player.balance_tao))
+        ledger.create_coldkey(player.coldkey, tao_to_rao(player.balance_tao))
         counter = {"miner": 0, "validator": 0}
         for spec in sc.neurons:
             for k in range(spec.count):
@@ -111,26 +112,29 @@ class World:
                     f"{spec.hotkey}-{k + 1}" if spec.hotkey else f"{spec.role[:3]}-{index}")
                 coldkey = spec.coldkey or f"{hotkey}-owner"
                 self._genesis_neuron(spec, hotkey, coldkey)
-        for nom in sc.nominators:
-            ledger.create_coldkey(nom.coldkey, tao(nom.balance_tao))
+        for i, nom in enumerate(sc.nominators):
+            ledger.create_coldkey(nom.coldkey, tao_to_rao(nom.balance_tao))
             for hotkey, amount in nom.stakes.items():
-                ledger.free[nom.coldkey] += tao(amount)
-                ledger.total_issuance += tao(amount)
-                sub.ledger.add_stake(nom.coldkey, hotkey, tao(amount))
+                if hotkey not in ledger.delegates and ledger.owner.get(hotkey) != nom.coldkey:
+                    raise ScenarioError([Problem(f"nominators[{i}].stakes.{hotkey}",
+                                                 "not a delegate of the scenario (validators are, unless "
+                                                 "delegate: false)")])
+                if tao_to_rao(amount):
+                    ledger.mint_stake(nom.coldkey, hotkey, tao_to_rao(amount))
         if player.register:
             hotkey = self._next_player_hotkey()
             uid = sub.genesis_neuron(player.coldkey, hotkey, 0)
             if player.stake_tao:
-                ledger.free[player.coldkey] += tao(player.stake_tao)
-                ledger.total_issuance += tao(player.stake_tao)
-                ledger.add_stake(player.coldkey, hotkey, tao(player.stake_tao))
+                ledger.mint_stake(player.coldkey, hotkey, tao_to_rao(player.stake_tao))
             role = "validator" if player.role == "validator" else "miner"
             self._add_agent(uid, hotkey, player.coldkey, role, "player", is_player=True,
                             model=player.model, params=player.params, budget=player.budget)
         # Arrivals need coins to pay the burn: they come from outside the subnet.
-        reserve = sum(tao(a.balance_tao) * a.limit for a in sc.arrivals)
-        outside = max(tao(sc.chain.total_issuance_tao) - ledger.total_issuance, reserve)
+        reserve = sum(tao_to_rao(a.balance_tao) * a.limit for a in sc.arrivals)
+        outside = max(tao_to_rao(sc.chain.total_issuance_tao) - ledger.total_issuance, reserve)
         ledger.create_coldkey(OUTSIDE, outside)
+        # The subnet has been running: its last root epoch set the block emission from this issuance.
+        sub.emission_rate = emission.block_emission(ledger.total_issuance)
         # The subnet has been running: permits as the last epoch would have left them (§4.3).
         n = sub.n
         if n:
@@ -159,11 +163,12 @@ class World:
         sub, ledger = self.subnet, self.subnet.ledger
         if coldkey not in ledger.free:
             ledger.create_coldkey(coldkey, 0)
-        ledger.free[coldkey] += tao(spec.balance_tao) + tao(spec.stake_tao)
-        ledger.total_issuance += tao(spec.balance_tao) + tao(spec.stake_tao)
-        uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take)
-        if spec.stake_tao:
-            ledger.add_stake(coldkey, hotkey, tao(spec.stake_tao))
+        if tao_to_rao(spec.balance_tao):
+            ledger.mint(coldkey, tao_to_rao(spec.balance_tao))
+        delegate = spec.role == "validator" if spec.delegate is None else spec.delegate
+        uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take, delegate=delegate)
+        if tao_to_rao(spec.stake_tao):
+            ledger.mint_stake(coldkey, hotkey, tao_to_rao(spec.stake_tao))
         self._add_agent(uid, hotkey, coldkey, spec.role, spec.strategy, model=spec.model,
                         params=spec.params, budget=spec.budget, copy_of=spec.copy_of,
                         favoured=spec.favoured, sample_size=spec.sample_size, noise=spec.noise)
@@ -314,11 +319,10 @@ class World:
             self._arrived += 1
             hotkey = f"new-{self._arrived}"
             coldkey = f"{hotkey}-owner"
-            amount = min(tao(spec.balance_tao), ledger.balance(OUTSIDE))
+            amount = min(tao_to_rao(spec.balance_tao), ledger.balance(OUTSIDE))
             ledger.create_coldkey(coldkey, 0)
             if amount:
-                ledger.free[OUTSIDE] -= amount
-                ledger.free[coldkey] += amount
+                ledger.transfer(OUTSIDE, coldkey, amount)
             fee = fees.fee_for("register", self.scenario.chain.fee_rao)
             if fees.cannot_pay(ledger, coldkey, fee, self.subnet.burn):
                 continue
@@ -349,45 +353,121 @@ class World:
 
     # ------------------------------------------------------------------ player actions
     def apply(self, action: Action) -> Outcome:
-        """Apply a player action now (as an extrinsic of the current block), or refuse it."""
+        """Apply a player action now (as an extrinsic of the current block), or refuse it.
+
+        Every check runs first (``refusal``); only an action that passes all of them changes
+        anything, so a refused action leaves the world exactly as it was (and pays no fee)."""
         self.action_log.append((self.block, action.to_dict()))
-        reason = None
-        for check in self._action_checks:
-            reason = check(action, self)
-            if reason:
-                break
-        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
-        player, ledger = self.scenario.player.coldkey, self.subnet.ledger
-        if reason is None:
-            handler = getattr(self, f"_do_{action.kind}", None)
-            if handler is None:
-                reason = f"unknown action {action.kind!r}"
-            else:
-                # A fee is paid once per accepted transaction, never for a refused one: check first.
-                reason = fees.cannot_pay(ledger, player, fee, self._upfront_cost(action), action.kind)
-        if reason is None:
-            try:
-                text = handler(action)
-            except (ChainError, ValueError, KeyError, TypeError) as exc:
-                reason = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
+        reason = self.refusal(action)
         if reason is not None:
             self.events.append(Event(self.block, "refused", f"Refused {action.kind}: {reason}",
                                      {"action": action.to_dict(), "reason": reason}, player=True))
             self._flush()
             return Outcome(False, reason)
+        text = getattr(self, f"_do_{action.kind}")(action)
         said = len(self.events)
         self._flush()
         # The chain's own lines already tell the player what happened (registered, staked...): the
         # action's line then says it again, so it carries how many of those it echoes (the log shows one).
         echoes = sum(1 for e in self.events[said:] if e.player)
+        player, ledger = self.scenario.player.coldkey, self.subnet.ledger
+        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
         if fee:
             ledger.pay_fee(player, fee)
-            self.events.append(Event(self.block, "fee", f"Paid a {fee / 1e9:.9f} τ fee for {action.kind} "
+            self.events.append(Event(self.block, "fee", f"Paid a {format_tao(fee, 9)} fee for {action.kind} "
                                      "(burned)", {"coldkey": player, "fee_rao": fee, "action": action.kind},
                                      player=True))
         data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {})}
         self.events.append(Event(self.block, "action", text, data, player=True))
         return Outcome(True)
+
+    def refusal(self, action: Action) -> str | None:
+        """Why ``action`` would be refused now, or None: the one place where actions are checked.
+
+        In order: the level's rules, the fields' types, the action's own rules (the chain's checks, the
+        market's, governance's, run without changing anything), then the fee with what it spends."""
+        if not isinstance(action, Action) or not hasattr(self, f"_do_{action.kind}"):
+            return f"unknown action {getattr(action, 'kind', action)!r}"
+        problem = field_problem(action)
+        if problem:
+            return problem
+        for check in self._action_checks:
+            reason = check(action, self)
+            if reason:
+                return reason
+        try:
+            getattr(self, f"_check_{action.kind}")(action)
+        except (ChainError, ValueError) as exc:
+            return str(exc)
+        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
+        return fees.cannot_pay(self.subnet.ledger, self.scenario.player.coldkey, fee,
+                               self._upfront_cost(action), action.kind)
+
+    # One _check_<kind> per action: raise ChainError or ValueError with the reason, change nothing.
+    def _check_register(self, action: Register) -> None:
+        if action.role not in ("miner", "validator"):
+            raise ValueError(f"role must be miner or validator, got {action.role!r}")
+        if action.role == "miner":
+            from taosandbox.market.models import check_model
+
+            check_model(action.model, action.params, action.budget, self.market.kind)
+        self.subnet.check_register(self.scenario.player.coldkey, self._register_hotkey(action))
+
+    def _check_deregister(self, action: Deregister) -> None:
+        self._player_agent(action.hotkey)
+
+    def _check_set_model(self, action: SetModel) -> None:
+        from taosandbox.market.models import check_model
+
+        self._player_agent(action.hotkey, "miner")
+        check_model(action.model, action.params, action.budget, self.market.kind)
+
+    def _check_retrain(self, action: Retrain) -> None:
+        self._player_agent(action.hotkey, "miner")
+
+    def _check_set_weights(self, action: SetWeights) -> None:
+        agent = self._player_agent(action.hotkey, "validator")
+        self.subnet.check_set_weights(agent.hotkey, action.uids, action.values)
+
+    def _check_set_scoring(self, action: SetScoring) -> None:
+        self._player_agent(action.hotkey, "validator")
+        self.market.check_validator_settings(sample_size=action.sample_size, ema_alpha=action.ema_alpha,
+                                             power=action.power)
+
+    def _check_add_stake(self, action: AddStake) -> None:
+        self.subnet.check_add_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+
+    def _check_remove_stake(self, action: RemoveStake) -> None:
+        self.subnet.check_remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+
+    def _check_set_take(self, action: SetTake) -> None:
+        self.subnet.check_set_take(self.scenario.player.coldkey, action.hotkey, action.take)
+
+    def _check_become_delegate(self, action: BecomeDelegate) -> None:
+        self.subnet.staking.check_become_delegate(self.subnet.ledger, self.subnet.hp,
+                                                  self.scenario.player.coldkey, action.hotkey, action.take,
+                                                  self.block)
+
+    def _check_answer(self, action: Answer) -> None:
+        """Any number may be given; the level that asked judges it."""
+
+    def _check_propose(self, action: Propose) -> None:
+        self.governance.check_propose(self.scenario.player.coldkey, action.changes, action.title)
+
+    def _check_vote(self, action: Vote) -> None:
+        self.governance.check_vote(self.scenario.player.coldkey, self._voting_hotkey(action), action.proposal,
+                                   action.aye)
+
+    def _voting_hotkey(self, action: Vote) -> str:
+        mine = self.governance.player_senators()
+        hotkey = action.hotkey or (mine[0] if mine else "")
+        if not hotkey:
+            raise ValueError("you may not vote: none of your hotkeys is in the senate (stake on your own "
+                             "validator hotkey to earn a seat)")
+        return hotkey
+
+    def _register_hotkey(self, action: Register) -> str:
+        return action.hotkey or f"{self.scenario.player.coldkey}-hk{self._player_hotkeys + 1}"
 
     def _upfront_cost(self, action: Action) -> int:
         """What an action spends from free balance besides its fee (affordability is checked together)."""
@@ -408,13 +488,7 @@ class World:
         return agent
 
     def _do_register(self, action: Register) -> str:
-        if action.role not in ("miner", "validator"):
-            raise ValueError(f"role must be miner or validator, got {action.role!r}")
-        from taosandbox.market import MODEL_KINDS
-
-        if action.role == "miner" and action.model not in MODEL_KINDS:
-            raise ValueError(f"unknown model {action.model!r}; choose one of: {', '.join(MODEL_KINDS)}")
-        hotkey = action.hotkey or f"{self.scenario.player.coldkey}-hk{self._player_hotkeys + 1}"
+        hotkey = self._register_hotkey(action)
         burn = self.subnet.burn
         uid = self._register(self.scenario.player.coldkey, hotkey, action.role, "player",
                              is_player=True, model=action.model, params=dict(action.params),
@@ -476,18 +550,18 @@ class World:
 
     def _do_set_take(self, action: SetTake) -> str:
         self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
-        return f"Take of {action.hotkey} set to {action.take / 65535:.2%}"
+        return f"Take of {action.hotkey} set to {u16_to_float(action.take):.2%}"
+
+    def _do_become_delegate(self, action: BecomeDelegate) -> str:
+        self.subnet.become_delegate(self.scenario.player.coldkey, action.hotkey, action.take)
+        return f"{action.hotkey} is a delegate now: others may stake on it (take {u16_to_float(action.take):.2%})"
 
     def _do_propose(self, action: Propose) -> str:
         p = self.governance.propose(self.scenario.player.coldkey, action.changes, action.title)
         return f"You proposed #{p.id}: {p.describe_changes()}"
 
     def _do_vote(self, action: Vote) -> str:
-        mine = self.governance.player_senators()
-        hotkey = action.hotkey or (mine[0] if mine else "")
-        if not hotkey:
-            raise ValueError("you may not vote: none of your hotkeys is in the senate (stake on your own "
-                             "validator hotkey to earn a seat)")
+        hotkey = self._voting_hotkey(action)
         p = self.governance.vote(self.scenario.player.coldkey, hotkey, action.proposal, action.aye)
         return f"{hotkey} voted {'aye' if action.aye else 'nay'} on proposal #{p.id}"
 
@@ -523,7 +597,7 @@ class World:
                 immunity_left=max(0, hp.immunity_period - (block - int(mg.registered_block[uid]))),
                 pruning_score=int(mg.pruning_score[uid]),
                 emission_total_rao=int(mg.emission_total[uid]),
-                take=ledger.take.get(hotkey, hp.default_take),
+                take=ledger.take.get(hotkey, hp.default_take), delegate=hotkey in ledger.delegates,
                 accrued_rao=int(sub.accrued[uid].sum()),
                 blocks_to_drain=int((sub.drain_slot[uid] - block) % period) or period,
                 is_player=bool(agent and agent.is_player), next_to_prune=uid == prune,
@@ -531,7 +605,7 @@ class World:
         return Snapshot(
             block=block, seconds=block * BLOCK_SECONDS, hyperparameters=hp,
             total_issuance_rao=ledger.total_issuance,
-            block_emission_rao=emission.block_emission(ledger.total_issuance),
+            block_emission_rao=sub.next_block_emission(),
             halving_index=emission.halving_index(ledger.total_issuance),
             next_halving_issuance_rao=emission.next_halving_threshold(ledger.total_issuance),
             blocks_to_next_halving=emission.blocks_to_next_halving(ledger.total_issuance),
@@ -565,9 +639,11 @@ class World:
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
             earned_rao=ledger.earned.get(ck, 0),
-            pending_rao=int(sum(int(sub.accrued[a.uid].sum()) for a in mine)), spent_burn_rao=ledger.burned_by.get(ck, 0),
+            pending_rao=sum(sub.pending_for(hk) for hk in {a.hotkey for a in mine} | {
+                hk for hk in sub.orphaned if ledger.owner.get(hk) == ck}),
+            spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
-            start_rao=tao(sc.player.balance_tao) + tao(sc.player.stake_tao),
+            start_rao=tao_to_rao(sc.player.balance_tao) + tao_to_rao(sc.player.stake_tao),
         )
 
     def _delegates(self, player_ck: str) -> tuple[DelegateRow, ...]:
@@ -584,13 +660,14 @@ class World:
             per_day = 0.0
             if result is not None and stake and uid < len(result.validator_emission_u64):
                 v = float(result.validator_emission_u64[uid])
-                per_day = v * (1 - take / 65535) / stake * epochs_per_day
+                per_day = v * (1 - u16_to_float(take)) / stake * epochs_per_day
             rows.append(DelegateRow(
                 hotkey=hk, uid=uid, owner=agent.coldkey, take=take, total_stake_rao=stake,
                 nominators=len([c for c in ledger.stakers.get(hk, ()) if c != agent.coldkey]),
                 player_stake_rao=ledger.stake_of(player_ck, hk), return_per_tao_day=per_day,
                 validator_trust=float(mg.metrics["validator_trust"][uid]),
                 validator_permit=bool(mg.validator_permit[uid]),
+                accepts_delegation=hk in ledger.delegates or agent.coldkey == player_ck,
             ))
         return tuple(rows)
 
@@ -604,7 +681,9 @@ class World:
                        sorted(ledger.free.items()), sorted(ledger.stake.items()),
                        ledger.accrued, sorted(ledger.take.items()),
                        mg.hotkeys, sorted(mg.vacant), sub.hp, sorted(self._retrain_at.items()),
-                       [(b, u, hk, r.tobytes()) for b, u, hk, r in sub.commits])).encode())
+                       [(b, u, hk, r.tobytes()) for b, u, hk, r in sub.commits],
+                       sorted(ledger.stake_delta.items()), sorted(ledger.delegates), sub.emission_rate,
+                       sorted(sub.orphaned.items()), sub.staking.digest())).encode())
         for array in (mg.registered_block[:n], mg.last_update[:n], mg.validator_permit[:n],
                       mg.pruning_score[:n], mg.weights[:n, :n], mg.bonds[:n, :n], mg.emission[:n],
                       sub.accrued[:n], sub.last_commit[:n]):

@@ -1,23 +1,20 @@
 """Block emission and halvings (YUMA_SPEC §2) against the reference schedule and hand-worked numbers."""
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from taosandbox.chain.emission import (block_emission, blocks_to_next_halving, halving_index,
-                                       halving_threshold, next_halving_threshold)
+                                       halving_progress, halving_threshold, next_halving_threshold)
 from taosandbox.chain.units import RAO_PER_TAO, TOTAL_SUPPLY_RAO
+from taosandbox.paths import yuma_reference_cases
 
-HERE = Path(__file__).parent
 
 
 def reference() -> dict:
-    shared = Path(__file__).resolve().parents[3] / "shared/reference/yuma_cases.json"
-    path = shared if shared.exists() else HERE / "data/yuma_cases.json"
-    return json.loads(path.read_text())
+    return json.loads(yuma_reference_cases().read_text())
 
 
 def test_reference_schedule_vectors():
@@ -50,6 +47,15 @@ def test_cap():
     assert halving_index(TOTAL_SUPPLY_RAO) is None
     assert next_halving_threshold(TOTAL_SUPPLY_RAO) is None
     assert blocks_to_next_halving(TOTAL_SUPPLY_RAO) is None
+
+
+def test_halving_progress_brackets_the_issuance():
+    million = 1_000_000 * RAO_PER_TAO
+    assert halving_progress(0) == (0, 10 * million + million // 2, 0)
+    assert halving_progress(12 * million) == (10 * million + million // 2, 15 * million + 3 * million // 4, 1)
+    # One rao below the cap: 54 halvings done, the 55th (at the cap itself) next; at the cap all 55 done.
+    assert halving_progress(TOTAL_SUPPLY_RAO - 1) == (TOTAL_SUPPLY_RAO - 1, TOTAL_SUPPLY_RAO, 54)
+    assert halving_progress(TOTAL_SUPPLY_RAO) == (TOTAL_SUPPLY_RAO, TOTAL_SUPPLY_RAO, 55)
 
 
 def test_negative_issuance_is_refused():

@@ -1,4 +1,4 @@
-"""Pure helpers of the UI: clock, halving schedule, parsers, event summaries, level choices."""
+"""Pure helpers of the UI: clock, parsers, event summaries, level choices."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from taosandbox.chain.units import RAO_PER_TAO
 from taosandbox.chain.events import Event
-from taosandbox.tui.format import halving_progress, halving_threshold_rao, sim_clock
+from taosandbox.tui.format import sim_clock
 from taosandbox.tui.launch import LevelChoice, as_choice, autosave, autosave_available
 from taosandbox.tui.widgets.event_log import summarise
 from taosandbox.tui.widgets.forms import parse_params, parse_tao, parse_weights
@@ -16,14 +16,6 @@ def test_sim_clock():
     assert sim_clock(0) == "day 0 00:00:00"
     assert sim_clock(8076) == "day 0 02:14:36"
     assert sim_clock(86400 + 12) == "day 1 00:00:12"
-
-
-def test_halving_schedule_follows_issuance():
-    assert halving_threshold_rao(1) == 10_500_000 * RAO_PER_TAO
-    assert halving_threshold_rao(2) == 15_750_000 * RAO_PER_TAO
-    assert halving_progress(0) == (0, 10_500_000 * RAO_PER_TAO, 0)
-    last, nxt, done = halving_progress(12_000_000 * RAO_PER_TAO)
-    assert (last, nxt, done) == (10_500_000 * RAO_PER_TAO, 15_750_000 * RAO_PER_TAO, 1)
 
 
 def test_parse_tao():

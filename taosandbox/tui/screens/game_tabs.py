@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.widgets import Static, TabbedContent, TabPane
 
-from taosandbox.tui.format import tao
+from taosandbox.chain.units import format_tao
 from taosandbox.tui.widgets.neuron_table import LEGEND, NeuronTable, permit_note
 
 TABS = ("metagraph", "miner", "validator", "delegator", "charts", "governance")
@@ -22,8 +22,8 @@ def metagraph_title(snapshot: Any) -> str:
     active = sum(1 for r in neurons if r.active)
     stake = sum(r.stake_rao for r in neurons)
     return (f"Metagraph: block {snapshot.block:,}, N: {active}/{len(neurons)} "
-            f"(max {snapshot.hyperparameters.max_allowed_uids}), stake {tao(stake, 2)}, "
-            f"issuance {tao(snapshot.total_issuance_rao, 2)}, burn {tao(snapshot.burn_rao)}")
+            f"(max {snapshot.hyperparameters.max_allowed_uids}), stake {format_tao(stake, 2)}, "
+            f"issuance {format_tao(snapshot.total_issuance_rao, 2)}, burn {format_tao(snapshot.burn_rao)}")
 
 
 def differences_line(snapshot: Any) -> str:

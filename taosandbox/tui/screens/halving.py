@@ -10,7 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from taosandbox.tui.format import halving_threshold_rao, per_day, tao
+from taosandbox.chain.emission import halving_threshold
+from taosandbox.chain.units import format_tao
+from taosandbox.tui.format import per_day
 
 
 def halving_text(event: Any, snapshot: Any | None) -> str:
@@ -20,21 +22,21 @@ def halving_text(event: Any, snapshot: Any | None) -> str:
     before = int(data.get("before_rao", 0))
     after = int(data.get("after_rao", 0))
     issuance = int(data.get("total_issuance_rao", 0))
-    threshold = halving_threshold_rao(index)
+    threshold = halving_threshold(index)
     lines = [
         f"At block {event.block:,} the block emission halved.",
         "",
-        f"  before: {tao(before, 4)} per block = {tao(per_day(before), 0)} per day",
-        f"  after:  {tao(after, 4)} per block = {tao(per_day(after), 0)} per day",
+        f"  before: {format_tao(before, 4)} per block = {format_tao(per_day(before), 0)} per day",
+        f"  after:  {format_tao(after, 4)} per block = {format_tao(per_day(after), 0)} per day",
         "",
-        f"Why now? Total issuance reached {tao(issuance, 2)}, crossing the threshold",
-        f"21,000,000 × (1 − 2^−{index}) = {tao(threshold, 0)}. Halvings follow issuance, not the calendar.",
+        f"Why now? Total issuance reached {format_tao(issuance, 2)}, crossing the threshold",
+        f"21,000,000 × (1 − 2^−{index}) = {format_tao(threshold, 0)}. Halvings follow issuance, not the calendar.",
     ]
     recycled = getattr(snapshot, "recycled_rao", 0) if snapshot is not None else 0
     lines.append(
         "Registration burns are recycled: they are taken out of issuance, so every burn pushes "
         "the next halving a little later"
-        + (f" (recycled so far here: {tao(recycled, 2)})." if recycled else ".")
+        + (f" (recycled so far here: {format_tao(recycled, 2)})." if recycled else ".")
     )
     lines.append("")
     lines.append("Every miner, validator and nominator now earns half as much TAO per block.")

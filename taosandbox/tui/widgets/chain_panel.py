@@ -9,9 +9,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
-from taosandbox.chain.units import TOTAL_SUPPLY_RAO
+from taosandbox.chain.emission import halving_progress
+from taosandbox.chain.units import TOTAL_SUPPLY_RAO, format_tao
 from taosandbox.tui.earnings import earned_text
-from taosandbox.tui.format import blocks_as_time, halving_progress, per_day, sim_clock, spending_text, tao
+from taosandbox.tui.format import blocks_as_time, per_day, sim_clock, spending_text
 
 
 def time_line(snapshot: Any, paused: bool, speed: str) -> str:
@@ -23,9 +24,9 @@ def time_line(snapshot: Any, paused: bool, speed: str) -> str:
 
 def issuance_line(snapshot: Any) -> str:
     share = snapshot.total_issuance_rao / TOTAL_SUPPLY_RAO
-    return (f"issued [b]{tao(snapshot.total_issuance_rao, 2)}[/] of 21,000,000 τ ({share:.3%})   "
-            f"emission [b]{tao(snapshot.block_emission_rao, 3)}[/]/block = "
-            f"{tao(per_day(snapshot.block_emission_rao), 0)}/day")
+    return (f"issued [b]{format_tao(snapshot.total_issuance_rao, 2)}[/] of 21,000,000 τ ({share:.3%})   "
+            f"emission [b]{format_tao(snapshot.block_emission_rao, 3)}[/]/block = "
+            f"{format_tao(per_day(snapshot.block_emission_rao), 0)}/day")
 
 
 def halving_line(snapshot: Any) -> str:
@@ -33,7 +34,7 @@ def halving_line(snapshot: Any) -> str:
     left = max(0, nxt - snapshot.total_issuance_rao)
     blocks = snapshot.blocks_to_next_halving
     when = f"~{blocks:,} blocks ({blocks_as_time(blocks)})" if blocks is not None else "never"
-    return f"halving #{done + 1} at {tao(nxt, 0)}: {tao(left, 2)} to go, {when}"
+    return f"halving #{done + 1} at {format_tao(nxt, 0)}: {format_tao(left, 2)} to go, {when}"
 
 
 def player_drain(snapshot: Any) -> int | None:
@@ -56,17 +57,11 @@ def pack(items: list[str], width: int, gap: str = "  ") -> str:
     return "\n".join(lines + [line])
 
 
-def player_drain(snapshot: Any) -> int | None:
-    """Blocks until the first of the player's own hotkeys is drained (None without a UID)."""
-    own = [r.blocks_to_drain for r in snapshot.neurons if r.is_player and r.accrued_rao]
-    return min(own) if own else None
-
-
 def player_line(snapshot: Any, width: int = 0) -> str:
     p = snapshot.player
     uids = ", ".join(map(str, p.uids)) or "none"
-    items = [f"[b]you[/] ({p.role}, coldkey {p.coldkey})", f"free [b]{tao(p.free_rao)}[/]",
-             f"staked [b]{tao(p.staked_rao)}[/]", earned_text(p.earned_rao, p.pending_rao, player_drain(snapshot))]
+    items = [f"[b]you[/] ({p.role}, coldkey {p.coldkey})", f"free [b]{format_tao(p.free_rao)}[/]",
+             f"staked [b]{format_tao(p.staked_rao)}[/]", earned_text(p.earned_rao, p.pending_rao, player_drain(snapshot))]
     spent = spending_text(p).strip()
     if spent:
         items.append(spent)
@@ -78,8 +73,8 @@ def compact_line(snapshot: Any, width: int = 0) -> str:
     """Issuance, emission and the halving in one line, for a short terminal (the header collapses)."""
     blocks = snapshot.blocks_to_next_halving
     halving = f"halving in ~{blocks:,} blocks" if blocks is not None else "no further halving"
-    return pack([f"issued [b]{tao(snapshot.total_issuance_rao, 0)}[/]",
-                 f"emission [b]{tao(snapshot.block_emission_rao, 3)}[/]/block", halving], width)
+    return pack([f"issued [b]{format_tao(snapshot.total_issuance_rao, 0)}[/]",
+                 f"emission [b]{format_tao(snapshot.block_emission_rao, 3)}[/]/block", halving], width)
 
 
 class ChainPanel(Vertical):

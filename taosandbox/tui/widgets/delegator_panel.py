@@ -10,8 +10,8 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from taosandbox.world.actions import AddStake
-from taosandbox.chain.units import RAO_PER_TAO, U16_MAX
-from taosandbox.tui.format import fee_note, short_hotkey, tao
+from taosandbox.chain.units import format_tao, rao_to_tao, u16_to_float
+from taosandbox.tui.format import fee_note, short_hotkey
 from taosandbox.tui.widgets.forms import Field, parse_tao
 from taosandbox.tui.widgets.role_base import RolePanel
 
@@ -21,21 +21,24 @@ DELEGATE_COLUMNS = (("UID", 3), ("HOTKEY", 12), ("TAKE", 5), ("STAKE τ", 10), (
 
 
 def delegate_cells(d: Any) -> tuple[str, ...]:
-    return (str(d.uid), short_hotkey(d.hotkey, 12), f"{d.take / U16_MAX:.1%}",
-            f"{d.total_stake_rao / RAO_PER_TAO:,.2f}", str(d.nominators),
-            f"{d.player_stake_rao / RAO_PER_TAO:,.2f}", f"{d.return_per_tao_day:.6f}",
+    hotkey = short_hotkey(d.hotkey, 12) if d.accepts_delegation else "✗ " + short_hotkey(d.hotkey, 10)
+    return (str(d.uid), hotkey, f"{u16_to_float(d.take):.1%}",
+            f"{rao_to_tao(d.total_stake_rao):,.2f}", str(d.nominators),
+            f"{rao_to_tao(d.player_stake_rao):,.2f}", f"{d.return_per_tao_day:.6f}",
             f"{d.validator_trust:.3f}", "*" if d.validator_permit else "")
 
 
 def delegations_text(snapshot: Any) -> str:
     p = snapshot.player
-    head = (f"Free [b]{tao(p.free_rao)}[/]  staked [b]{tao(p.staked_rao)}[/]  "
-            f"earned [b]{tao(p.earned_rao)}[/].  Pick a validator below, type an amount, Delegate."
+    head = (f"Free [b]{format_tao(p.free_rao)}[/]  staked [b]{format_tao(p.staked_rao)}[/]  "
+            f"earned [b]{format_tao(p.earned_rao)}[/].  Pick a validator below, type an amount, Delegate."
             + fee_note(snapshot))
+    if any(not d.accepts_delegation for d in snapshot.delegates):
+        head += "\n✗ = not a delegate: it accepts stake only from its owner (it has not called become_delegate)."
     if not p.stakes:
         return head + "\nYou have no delegations yet."
-    rows = [f"  {s.hotkey} (uid {s.uid if s.uid is not None else '-'}): {tao(s.amount_rao)} staked, "
-            f"earned {tao(s.earned_rao)}{'  [own hotkey]' if s.own else ''}" for s in p.stakes]
+    rows = [f"  {s.hotkey} (uid {s.uid if s.uid is not None else '-'}): {format_tao(s.amount_rao)} staked, "
+            f"earned {format_tao(s.earned_rao)}{'  [own hotkey]' if s.own else ''}" for s in p.stakes]
     return head + "\nYour stakes:\n" + "\n".join(rows)
 
 

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
-from taosandbox.chain.units import RAO_PER_TAO
+from taosandbox.chain.units import format_tao, tao_to_rao
 
 
 def parse_tao(text: str, *, available_rao: int | None = None) -> int:
@@ -28,11 +28,11 @@ def parse_tao(text: str, *, available_rao: int | None = None) -> int:
         raise ValueError(f"{text!r} is not a number") from None
     if not math.isfinite(value) or value <= 0:
         raise ValueError("the amount must be more than 0")
-    rao = int(round(value * RAO_PER_TAO))
+    rao = tao_to_rao(value)
     if rao == 0:
         raise ValueError("less than 1 rao (10^-9 τ)")
     if available_rao is not None and rao > available_rao:
-        raise ValueError(f"you only have {available_rao / RAO_PER_TAO:,.4f} τ")
+        raise ValueError(f"you only have {format_tao(available_rao)}")
     return rao
 
 

@@ -19,11 +19,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
+from taosandbox.chain.units import format_tao
 from taosandbox.world.actions import Propose, Vote
-
-
-def _tao(rao: int) -> str:
-    return f"{rao / 1e9:.9f}".rstrip("0").rstrip(".") + " τ"
 
 
 def parse_changes(text: str) -> dict[str, Any]:
@@ -141,7 +138,7 @@ class GovernancePanel(VerticalScroll):
             if votable:
                 select.value = votable[0]
         fee = view["fee_rao"]
-        suffix = f" · fee {_tao(fee)}" if fee else ""
+        suffix = f" · fee {format_tao(fee, 9, trim=True)}" if fee else ""
         self.query_one("#gov-aye", Button).label = "Vote aye" + suffix
         self.query_one("#gov-nay", Button).label = "Vote nay" + suffix
         self.query_one("#gov-propose-button", Button).label = "Propose" + suffix

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Select, Static
 
+from taosandbox.chain.units import format_tao
 from taosandbox.world.actions import Deregister, Register, Retrain, SetModel
 from taosandbox.tui.earnings import uid_earned_text
-from taosandbox.tui.format import fee_rao, tao
+from taosandbox.tui.format import fee_rao
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_params
 from taosandbox.tui.widgets.neuron_table import lowest_pruning_gap
 from taosandbox.tui.widgets.role_base import RolePanel
@@ -63,9 +64,9 @@ def risk_text(snapshot: Any, row: Any) -> str:
 def miner_status(snapshot: Any, rows: list) -> str:
     p = snapshot.player
     register_fee = fee_rao(snapshot, "register")
-    cost = (f"Registering burns [b]{tao(snapshot.burn_rao)}[/] (recycled, never returned)"
-            + (f" plus a [b]{tao(register_fee)}[/] fee" if register_fee else "") + "; "
-            f"you have [b]{tao(p.free_rao)}[/] free.")
+    cost = (f"Registering burns [b]{format_tao(snapshot.burn_rao)}[/] (recycled, never returned)"
+            + (f" plus a [b]{format_tao(register_fee)}[/] fee" if register_fee else "") + "; "
+            f"you have [b]{format_tao(p.free_rao)}[/] free.")
     if not rows:
         return "You have no miner on the subnet yet.\n" + cost
     lines = []

@@ -8,8 +8,8 @@ from textual import on
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input
 
+from taosandbox.chain.units import format_tao
 from taosandbox.world.actions import RemoveStake
-from taosandbox.tui.format import tao
 from taosandbox.tui.messages import RequestAction
 from taosandbox.tui.widgets.forms import Field, parse_tao
 
@@ -83,6 +83,6 @@ class RolePanel(VerticalScroll):
             return amount
         staked = sum(s.amount_rao for s in self.snapshot.player.stakes if s.hotkey == hotkey)
         if amount > staked:
-            raise ValueError(f"you have only {tao(staked)} staked on {hotkey}" if staked
+            raise ValueError(f"you have only {format_tao(staked)} staked on {hotkey}" if staked
                              else f"you have nothing staked on {hotkey}")
         return amount

@@ -10,9 +10,9 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static, Switch
 
 from taosandbox.world.actions import AddStake, Register, SetScoring, SetTake, SetWeights
-from taosandbox.chain.units import U16_MAX
+from taosandbox.chain.units import float_to_u16, format_tao, u16_to_float
 from taosandbox.tui.earnings import uid_earned_text
-from taosandbox.tui.format import fee_note, tao
+from taosandbox.tui.format import fee_note
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_tao, parse_weights
 from taosandbox.tui.widgets.role_base import RolePanel
 
@@ -35,19 +35,20 @@ def bonds_text(snapshot: Any, uid: int, top: int = 6) -> str:
 def validator_status(snapshot: Any, rows: list) -> str:
     p = snapshot.player
     if not rows:
-        return (f"You have no validator on the subnet yet. Registering burns [b]{tao(snapshot.burn_rao)}[/]; "
-                f"you have [b]{tao(p.free_rao)}[/] free. The top {snapshot.hyperparameters.max_allowed_validators}"
+        return (f"You have no validator on the subnet yet. Registering burns [b]{format_tao(snapshot.burn_rao)}[/]; "
+                f"you have [b]{format_tao(p.free_rao)}[/] free. The top {snapshot.hyperparameters.max_allowed_validators}"
                 f" hotkeys by stake get a validator permit." + fee_note(snapshot))
     lines = []
     for r in rows:
         permit = "[b $text-success]yes[/]" if r.validator_permit else "[b $text-error]no[/] (needs more stake)"
         lines.append(
-            f"[b]UID {r.uid}[/] {r.hotkey}: stake [b]{tao(r.stake_rao)}[/]  permit {permit}  "
+            f"[b]UID {r.uid}[/] {r.hotkey}: stake [b]{format_tao(r.stake_rao)}[/]  permit {permit}  "
             f"vtrust [b]{r.validator_trust:.4f}[/]  dividends [b]{r.dividends:.4f}[/]  "
-            f"updated {r.updated} blocks ago  take {r.take / U16_MAX:.1%}  "
+            f"updated {r.updated} blocks ago  take {u16_to_float(r.take):.1%}"
+            f"{'' if r.delegate else ' (not a delegate yet: Set take makes it one)'}  "
             f"{uid_earned_text(r)}")
         lines.append("   " + bonds_text(snapshot, r.uid))
-    lines.append(f"Free balance: [b]{tao(p.free_rao)}[/]." + fee_note(snapshot))
+    lines.append(f"Free balance: [b]{format_tao(p.free_rao)}[/]." + fee_note(snapshot))
     return "\n".join(lines)
 
 
@@ -84,10 +85,10 @@ class ValidatorPanel(RolePanel):
 
     def _parse_take(self, text: str) -> int:
         hp = self.snapshot.hyperparameters if self.snapshot is not None else None
-        low = 100 * hp.min_take / U16_MAX if hp else 0.0
-        high = 100 * hp.max_take / U16_MAX if hp else 100.0
+        low = 100 * u16_to_float(hp.min_take) if hp else 0.0
+        high = 100 * u16_to_float(hp.max_take) if hp else 100.0
         percent = parse_number(text, round(low, 2), round(high, 2) + 1e-9)
-        return int(round(percent / 100 * U16_MAX))
+        return float_to_u16(percent / 100)
 
     def render_snapshot(self, snapshot: Any) -> None:
         self.query_one("#validator-status", Static).update(
