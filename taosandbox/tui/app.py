@@ -24,6 +24,9 @@ class TaoApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "taosandbox"
+    # Screen classes for small terminals (app.tcss): 80×24, the default size, must stay playable.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("t", "toggle_theme", "Theme"),
