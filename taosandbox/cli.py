@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--csv", metavar="DIR", help="write per-block CSV series into DIR")
     run.add_argument("--record", metavar="FILE", help="record the run as a session file (replay it later)")
     _add_session_commands(sub)
+    _add_class_commands(sub)
 
     dtao = sub.add_parser("dtao", help="dynamic TAO: root and many subnets with pools (headless, or --play)")
     dtao.add_argument("--blocks", type=_positive_int, default=360, help="blocks to run first (default 360)")
@@ -48,9 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("study_args", nargs=argparse.REMAINDER)  # parsed by taosandbox.study.commands
 
     check = sub.add_parser(
-        "check-yuma", help="check the engine against Yuma reference cases (JSON files)"
+        "check-yuma", help="check the engine against Yuma reference cases (JSON files)",
+        description="Run Yuma reference cases through the engine: one PASS/FAIL line per case, exit "
+                    "status 1 if any fails. With no FILE, the shipped cases (assets/reference/"
+                    "yuma_cases.json, the 2024 chain's epoch worked out independently). The file "
+                    "format is described in docs/check-yuma.md.",
     )
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("files", nargs="*", metavar="FILE",
+                       help="reference case files (default: the shipped yuma_cases.json)")
     return parser
 
 
@@ -73,6 +79,31 @@ def _add_session_commands(sub) -> None:
                         help="replay headless; exit 1 with the first diverging block if a checkpoint differs")
     replay.add_argument("--json", metavar="PATH|-", help="write the run summary as JSON ('-' for stdout)")
     replay.add_argument("--csv", metavar="DIR", help="write per-block CSV series into DIR")
+
+
+def _add_class_commands(sub) -> None:
+    """docs/classroom.md: the teacher's ``classroom`` and ``teach``, the student's ``join``."""
+    room = sub.add_parser("classroom", help="run one live subnet for a whole class (students join from a browser)")
+    room.add_argument("--level", metavar="NAME|PATH", help="a level's world (default: the free sandbox)")
+    room.add_argument("--host", default="127.0.0.1",
+                      help="address to serve on (default 127.0.0.1; 0.0.0.0 for the school network)")
+    room.add_argument("--port", type=int, default=8765, help="the class server's port (default 8765)")
+    room.add_argument("--web-port", type=int, default=8000, help="the browsers' page (default 8000)")
+    room.add_argument("--seats", type=_positive_int, default=40, help="most students (default 40)")
+    room.add_argument("--code", help="the join code (default: a new random one)")
+    room.add_argument("--seed", type=int, default=None, help="world seed")
+    room.add_argument("--resume", action="store_true", help="continue the last class from its last save")
+    room.add_argument("--dir", metavar="DIR", help="where the class is saved (default: the data folder)")
+    room.add_argument("--no-console", action="store_true", help="do not open the teacher's console here")
+    room.add_argument("--no-browser", action="store_true", help="terminal students only (no web page)")
+    join = sub.add_parser("join", help="join a class as a student (from a terminal)")
+    join.add_argument("address", metavar="ADDRESS", help="host:port of the class, as the teacher's screen says")
+    join.add_argument("--name", help="your name (asked if missing)")
+    join.add_argument("--code", help="the class code (asked if missing)")
+    join.add_argument("--role", default="miner", choices=("miner", "validator", "delegator"))
+    teach = sub.add_parser("teach", help="open the teacher's console of a running class")
+    teach.add_argument("address", metavar="ADDRESS")
+    teach.add_argument("--secret", required=True, help="the teacher's secret the classroom command printed")
 
 
 def _positive_int(text: str) -> int:
@@ -212,10 +243,16 @@ def _main(argv: list[str] | None) -> int:
         if args.levels_command == "check":
             return check_command(args.files, play=args.play)
         return levels_command()
+    if args.command in ("classroom", "join", "teach"):
+        from taosandbox.tui.classroom import commands
+
+        return getattr(commands, f"{args.command}_command")(args)
     if args.command == "check-yuma":
         from taosandbox.chain.reference import check_files
 
-        return check_files(args.files, sys.stdout)
+        from taosandbox.paths import yuma_reference_cases
+
+        return check_files(args.files or [str(yuma_reference_cases())], sys.stdout)
     if args.level:
         # Read the level before the screen opens: a broken file never starts a half-read game.
         from taosandbox.levels import LevelError, load_level

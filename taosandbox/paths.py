@@ -29,6 +29,11 @@ def assets_dir() -> Path:
     return data_dir("assets")
 
 
+def yuma_reference_cases() -> Path:
+    """The shipped Yuma reference cases (``taosandbox check-yuma`` with no file; docs/check-yuma.md)."""
+    return assets_dir() / "reference" / "yuma_cases.json"
+
+
 def _user_dir(kind: str) -> Path:
     home = os.environ.get("TAOSANDBOX_HOME")
     if home:
@@ -66,3 +71,10 @@ def sessions_dir() -> Path:
 
 def progress_file() -> Path:
     return user_data_dir() / "progress.json"
+
+
+def classroom_dir() -> Path:
+    """Where ``taosandbox classroom`` keeps the running class (session, seats) and its results."""
+    path = user_data_dir() / "classroom"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -12,6 +12,10 @@ from taosandbox.chain.units import RAO_PER_TAO, TOTAL_SUPPLY_RAO
 DEFAULT_BLOCK_EMISSION_RAO = RAO_PER_TAO
 """1 TAO per block before the first halving (``DefaultBlockEmission``)."""
 
+ROOT_TEMPO = 100
+"""Tempo of the root network (netuid 0), whose epoch set each subnet's block emission in 2024
+(``migrate_create_root_network``, v1.2.5): it runs when ``(block + 1) % 101 == 0``."""
+
 
 def halving_index(total_issuance_rao: int) -> int | None:
     """How many halvings have happened at this issuance; None once the cap is reached."""

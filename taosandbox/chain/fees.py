@@ -11,7 +11,7 @@ from taosandbox.chain.ledger import Ledger
 from taosandbox.chain.units import format_tao
 
 TRANSACTIONS = frozenset({"register", "set_weights", "add_stake", "remove_stake", "set_take",
-                          "propose", "vote"})
+                          "become_delegate", "propose", "vote"})
 """Action kinds that are extrinsics on the chain and pay a fee. Deregister (a sandbox shortcut), model
 choice, retraining and scoring settings happen off-chain and are free."""
 

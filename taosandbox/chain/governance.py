@@ -165,8 +165,8 @@ class Governance:
         return [hk for hk in self.senate() if self.subnet.ledger.owner.get(hk) == self.player]
 
     # ------------------------------------------------------------------ transactions
-    def propose(self, coldkey: str, changes: Any, title: str = "") -> Proposal:
-        """A triumvirate member proposes ``changes``; ValueError (nothing changed) if refused."""
+    def check_propose(self, coldkey: str, changes: Any, title: str = "") -> None:
+        """Why ``propose`` would be refused (ValueError); changes nothing."""
         cfg, hp = self.config, self.subnet.hp
         if not cfg.enabled:
             raise ValueError("governance is switched off in this scenario")
@@ -183,6 +183,11 @@ class Governance:
         same = [k for k, v in changes.items() if getattr(hp, k) == v]
         if same:
             raise ValueError(f"{same[0]} is already {getattr(hp, same[0])}: propose a different value")
+
+    def propose(self, coldkey: str, changes: Any, title: str = "") -> Proposal:
+        """A triumvirate member proposes ``changes``; ValueError (nothing changed) if refused."""
+        self.check_propose(coldkey, changes, title)
+        cfg, hp = self.config, self.subnet.hp
         block = self.subnet.block
         p = Proposal(id=len(self.proposals) + 1, proposer=coldkey, title=str(title or ""),
                      changes=dict(changes), before={k: getattr(hp, k) for k in changes},
@@ -209,8 +214,8 @@ class Governance:
                 return f"max_allowed_uids: cannot drop below the {self.subnet.n} registered uids"
         return None
 
-    def vote(self, coldkey: str, hotkey: str, proposal_id: int, aye: Any) -> Proposal:
-        """Senator ``hotkey`` (owned by ``coldkey``) votes once on an open proposal; ValueError if refused."""
+    def check_vote(self, coldkey: str, hotkey: str, proposal_id: int, aye: Any) -> list[str]:
+        """Why ``vote`` would be refused (ValueError); changes nothing. Returns the senate."""
         if not isinstance(aye, bool):
             raise ValueError(f"aye must be true or false, got {aye!r}")
         p = self.proposal(proposal_id)
@@ -226,6 +231,12 @@ class Governance:
         if hotkey in p.votes:
             raise ValueError(f"{hotkey} already voted {'aye' if p.votes[hotkey] else 'nay'} on "
                              f"proposal #{p.id}; each senator votes once")
+        return senate
+
+    def vote(self, coldkey: str, hotkey: str, proposal_id: int, aye: Any) -> Proposal:
+        """Senator ``hotkey`` (owned by ``coldkey``) votes once on an open proposal; ValueError if refused."""
+        senate = self.check_vote(coldkey, hotkey, proposal_id, aye)
+        p = self.proposal(proposal_id)
         self._record_vote(p, hotkey, aye, coldkey, "")
         self._tally(p, senate, self.subnet.block)
         return p

@@ -8,6 +8,7 @@ reason, and the UI and docs list them (``sandbox_differences``).
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -16,6 +17,23 @@ from taosandbox.chain.units import RAO_PER_TAO, U16_MAX, u16_to_float
 MECHANISMS = ("yuma_2024", "yuma3_2026")
 """Epoch mechanisms selectable by name: the 2024 reference (§4) and Yuma 3 (§11)."""
 
+EPOCH_SCHEDULES = ("chain_2024", "period")
+"""When the epoch runs: ``chain_2024`` = when ``(block + netuid + 1) % (tempo + 1) == tempo``
+(``blocks_until_next_epoch`` is 0, ``run_coinbase.rs`` v1.2.5: every tempo + 1 blocks); ``period`` = when
+``block - last_epoch_block >= tempo`` (§1 HEAD, every tempo blocks)."""
+
+EMISSION_UPDATES = ("root_epoch", "every_block")
+"""When the block emission follows issuance: ``root_epoch`` = only when the root network's epoch runs
+(``root_epoch``, ``coinbase/root.rs`` v1.2.5: root tempo 100, so every 101 blocks), ``every_block``
+= at once."""
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "mechanism": MECHANISMS,
+    "epoch_schedule": EPOCH_SCHEDULES,
+    "block_emission_update": EMISSION_UPDATES,
+}
+"""Text parameters and the values each may take."""
+
 
 @dataclass(frozen=True)
 class Hyperparameters:
@@ -23,7 +41,14 @@ class Hyperparameters:
 
     # §1 schedule
     tempo: int = 360
-    """Blocks between epochs (sandbox: period semantics, §1 HEAD). 0 = never."""
+    """Blocks between epochs (see ``epoch_schedule``). 0 = never."""
+    epoch_schedule: str = "chain_2024"
+    """One of EPOCH_SCHEDULES: the 2024 chain's ``(block + netuid + 1) % (tempo + 1) == tempo``, or the
+    period rule ``block - last_epoch_block >= tempo``."""
+    block_emission_update: str = "root_epoch"
+    """One of EMISSION_UPDATES: after issuance crosses a halving, the 2024 chain kept minting the old
+    block emission until the next root epoch (``run_coinbase`` reads ``EmissionValues``, set by
+    ``root_epoch``)."""
 
     # §4 consensus
     kappa: int = 32767
@@ -81,6 +106,19 @@ class Hyperparameters:
     hotkey_emission_tempo: int = 7200
     """Each hotkey's accrued emission is paid to its stakers every tempo + 1 blocks (§5)."""
 
+    # §5 staking rules (chain-wide storage in subtensor v1.2.5; kept per subnet here)
+    stake_interval: int = 360
+    """``StakeInterval``: blocks over which one (coldkey, hotkey) pair may stake or unstake at most
+    ``target_stakes_per_interval`` times (``try_increase_staking_counter``, ``utils/misc.rs``)."""
+    target_stakes_per_interval: int = 1
+    """``TargetStakesPerInterval`` (``SubtensorInitialTargetStakesPerInterval``, runtime)."""
+    tx_rate_limit: int = 1000
+    """``TxRateLimit``: ``become_delegate`` is refused within this many blocks of the coldkey's last
+    stake, unstake or become_delegate (``exceeds_tx_rate_limit``, ``utils/rate_limiting.rs``)."""
+    tx_delegate_take_rate_limit: int = 216_000
+    """``TxDelegateTakeRateLimit``: a take increase is refused within this many blocks (30 days) of the
+    coldkey's last become_delegate or increase (``do_increase_take``); decreases are not limited."""
+
     def __post_init__(self) -> None:
         problems = validate(self)
         if problems:
@@ -131,6 +169,10 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "min_take": (0, U16_MAX),
     "max_take": (0, U16_MAX),
     "hotkey_emission_tempo": (0, None),
+    "stake_interval": (0, None),
+    "target_stakes_per_interval": (1, None),
+    "tx_rate_limit": (0, None),
+    "tx_delegate_take_rate_limit": (0, None),
 }
 
 
@@ -139,9 +181,9 @@ def validate(hp: Hyperparameters) -> list[str]:
     problems = []
     for f in fields(hp):
         value = getattr(hp, f.name)
-        if f.name == "mechanism":
-            if value not in MECHANISMS:
-                problems.append(f"mechanism: {value!r} is not one of {', '.join(MECHANISMS)}")
+        if f.name in CHOICES:
+            if value not in CHOICES[f.name]:
+                problems.append(f"{f.name}: {value!r} is not one of {', '.join(CHOICES[f.name])}")
             continue
         expected = bool if f.type in ("bool", bool) else float if f.type in ("float", float) else int
         if expected is bool:
@@ -153,6 +195,9 @@ def validate(hp: Hyperparameters) -> list[str]:
             continue
         if expected is int and not isinstance(value, int):
             problems.append(f"{f.name}: expected a whole number, got {value!r}")
+            continue
+        if not math.isfinite(value):
+            problems.append(f"{f.name}: expected a finite number, got {value!r}")
             continue
         low, high = RANGES.get(f.name, (None, None))
         if (low is not None and value < low) or (high is not None and value > high):
@@ -172,7 +217,14 @@ def validate(hp: Hyperparameters) -> list[str]:
 
 SANDBOX_OVERRIDES: dict[str, tuple[Any, str]] = {
     "tempo": (1, "Yuma runs every block (12 simulated seconds) so you can watch it; the chain ran it "
-                 "every 360 blocks (72 minutes)."),
+                 "every 361 blocks (72 minutes)."),
+    "epoch_schedule": ("period", "the epoch runs when tempo blocks have passed since the last one (the "
+                                 "chain's current rule), so tempo 1 means every block; the 2024 chain ran "
+                                 "it every tempo + 1 blocks, when (block + netuid + 1) mod (tempo + 1) "
+                                 "= tempo."),
+    "block_emission_update": ("every_block", "a halving lowers the block emission at once; the 2024 chain "
+                                             "kept the old rate until its next root epoch (up to 101 "
+                                             "blocks later)."),
     "hotkey_emission_tempo": (360, "stakers are paid every 361 blocks (72 minutes); the chain paid "
                                    "them once every 7201 blocks (a day)."),
 }

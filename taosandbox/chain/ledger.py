@@ -14,8 +14,8 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from taosandbox.chain.units import U16_MAX
 from taosandbox.chain.errors import ChainError
+from taosandbox.chain.fixed import pro_rata_i64f64, u16_share_i64f64
 
 
 def _check_amount(amount: int, what: str) -> None:
@@ -46,7 +46,10 @@ class Ledger:
         self.owner: dict[str, str] = {}
         """hotkey -> coldkey that owns it."""
         self.take: dict[str, int] = {}
-        """hotkey -> delegate take, u16 fraction of 65535."""
+        """hotkey -> delegate take, u16 fraction of 65535 (a hotkey that is not a delegate drains with
+        the default take, as the chain's ``Delegates`` map defaults to it)."""
+        self.delegates: set[str] = set()
+        """Hotkeys that accept nominators (``Delegates`` contains them: ``become_delegate``)."""
         self.stake: dict[tuple[str, str], int] = {}
         """(coldkey, hotkey) -> rao staked."""
         self.hotkey_stake: dict[str, int] = defaultdict(int)
@@ -58,8 +61,9 @@ class Ledger:
         self.accrued = 0
         """Epoch emission credited to hotkeys and awaiting their drains (§5); the per-hotkey split
         lives with the subnet, by uid."""
-        self.counted_stake: dict[tuple[str, str], int] = {}
-        """Stake held at the hotkey's previous drain: stake added since then does not count (§5)."""
+        self.stake_delta: dict[tuple[str, str], int] = {}
+        """(coldkey, hotkey) -> net rao staked (+) or unstaked (−) since the hotkey's last drain
+        (``StakeDeltaSinceLastEmissionDrain``, v1.2.5); a positive delta does not count at the drain."""
         self.recycled = 0
         """Rao burned by registrations (they lowered issuance)."""
         self.fees_burned = 0
@@ -93,6 +97,34 @@ class Ledger:
         self.owner[hotkey] = coldkey
         self.take[hotkey] = take
 
+    def mint(self, coldkey: str, amount: int) -> None:
+        """New rao into a coldkey's free balance, counted in issuance (what a scenario starts with)."""
+        _check_amount(amount, "minted amount")
+        if coldkey not in self.free:
+            raise ChainError("unknown_coldkey", f"unknown coldkey {coldkey!r}")
+        self.free[coldkey] += amount
+        self.total_issuance += amount
+
+    def mint_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Stake that existed before block 0 (a scenario's genesis): minted, counted in issuance, and
+        held since before the hotkey's last drain, so it counts at the first drain (no stake delta)."""
+        if hotkey not in self.owner:
+            raise ChainError("unknown_hotkey", f"unknown hotkey {hotkey!r}")
+        self.mint(coldkey, amount)
+        self.free[coldkey] -= amount
+        self._change_stake(coldkey, hotkey, amount)
+
+    def transfer(self, source: str, dest: str, amount: int) -> None:
+        """Move free balance between two coldkeys (``transfer``: issuance unchanged)."""
+        _check_amount(amount, "transfer")
+        if dest not in self.free:
+            raise ChainError("unknown_coldkey", f"unknown coldkey {dest!r}")
+        if self.free.get(source, 0) < amount:
+            raise ChainError("insufficient_balance",
+                             f"cannot transfer {amount} rao: only {self.free.get(source, 0)} rao free")
+        self.free[source] -= amount
+        self.free[dest] += amount
+
     def balance(self, coldkey: str) -> int:
         return self.free.get(coldkey, 0)
 
@@ -103,8 +135,8 @@ class Ledger:
         return sum(v for (ck, _hk), v in self.stake.items() if ck == coldkey)
 
     # ------------------------------------------------------------------ moves
-    def add_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
-        """Move free balance onto a hotkey (own stake, or delegation to someone else's)."""
+    def check_add_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Why ``add_stake`` would be refused (ChainError); changes nothing."""
         _check_amount(amount, "stake")
         if coldkey not in self.free:
             raise ChainError("unknown_coldkey", f"unknown coldkey {coldkey!r}")
@@ -115,11 +147,16 @@ class Ledger:
                 "insufficient_balance",
                 f"not enough free balance: {amount} rao asked, {self.free[coldkey]} rao free",
             )
+
+    def add_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Move free balance onto a hotkey (own stake, or delegation to someone else's)."""
+        self.check_add_stake(coldkey, hotkey, amount)
         self.free[coldkey] -= amount
         self._change_stake(coldkey, hotkey, amount)
+        self._record_delta(coldkey, hotkey, amount)
 
-    def remove_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
-        """Unstake back to the coldkey's free balance."""
+    def check_remove_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Why ``remove_stake`` would be refused (ChainError); changes nothing."""
         _check_amount(amount, "unstake")
         if hotkey not in self.owner:
             raise ChainError("unknown_hotkey", f"unknown hotkey {hotkey!r}")
@@ -129,11 +166,27 @@ class Ledger:
                 "insufficient_stake",
                 f"not enough stake: {amount} rao asked, {held} rao staked on {hotkey}",
             )
+
+    def remove_stake(self, coldkey: str, hotkey: str, amount: int) -> None:
+        """Unstake back to the coldkey's free balance."""
+        self.check_remove_stake(coldkey, hotkey, amount)
         self._change_stake(coldkey, hotkey, -amount)
+        self._record_delta(coldkey, hotkey, -amount)
         self.free[coldkey] += amount
 
+    def _record_delta(self, coldkey: str, hotkey: str, delta: int) -> None:
+        """Track a stake or unstake in the delta since the last drain (``do_add_stake`` /
+        ``do_remove_stake``, ``staking/*.rs`` v1.2.5)."""
+        key = (coldkey, hotkey)
+        new = self.stake_delta.get(key, 0) + delta
+        if new:
+            self.stake_delta[key] = new
+        else:
+            self.stake_delta.pop(key, None)
+
     def unstake_all(self, hotkey: str) -> dict[str, int]:
-        """Return every stake on ``hotkey`` to its coldkey (deregistered hotkey, §6)."""
+        """Return every stake on ``hotkey`` to its coldkey and forget their deltas (deregistered hotkey,
+        §6; ``unstake_all_coldkeys_from_hotkey_account``, ``staking/helpers.rs`` v1.2.5)."""
         returned = {}
         for coldkey in sorted(self.stakers.get(hotkey, ())):
             amount = self.stake_of(coldkey, hotkey)
@@ -141,7 +194,12 @@ class Ledger:
                 self._change_stake(coldkey, hotkey, -amount)
                 self.free[coldkey] += amount
                 returned[coldkey] = amount
+        self._clear_deltas(hotkey)
         return returned
+
+    def _clear_deltas(self, hotkey: str) -> None:
+        for key in [k for k in self.stake_delta if k[1] == hotkey]:
+            del self.stake_delta[key]
 
     def burn(self, coldkey: str, amount: int) -> None:
         """Burn free balance (registration): issuance goes down, so it can be emitted again (§2)."""
@@ -179,11 +237,6 @@ class Ledger:
             self.stake.pop(key, None)
             self.stakers[hotkey].discard(coldkey)
         self.hotkey_stake[hotkey] += delta
-        if delta < 0:
-            # Unstaked rao can't count at the next drain either.
-            counted = self.counted_stake.get(key)
-            if counted is not None and counted > new:
-                self.counted_stake[key] = new
 
     # ------------------------------------------------------------------ emission
     def mint_pending(self, amount: int) -> None:
@@ -215,32 +268,30 @@ class Ledger:
         self.pending_emission -= amount
 
     def drain(self, hotkey: str, validator: int, mining: int) -> Drain | None:
-        """Pay a hotkey's accrued emission to its stakers, all of it restaked (§5, v1.2.5).
+        """Pay a hotkey's accrued emission to its stakers, all of it restaked (§5).
 
-        Take = floor(V·take/65535) of the validator part V; V - take goes to every staker pro rata
-        to the stake it held since the previous drain (owner included); the take, the mining part
-        and the flooring dust go to the owner."""
+        ``drain_hotkey_emission`` (``coinbase/run_coinbase.rs`` v1.2.5): the take is
+        ``I64F64(take/65535) · V`` of the validator part V; ``V - take`` goes to every staker (owner
+        included) pro rata to its *viable* stake, ``stake - max(delta, 0)`` where delta is the net
+        change since the last drain, in I64F64; the take, the mining part and the flooring dust go to
+        the owner. The deltas are cleared **after** the payouts, so what a drain restakes counts at the
+        next one. A hotkey with nothing accrued is not drained (its deltas stay), as on the chain."""
         if validator < 0 or mining < 0 or validator + mining > self.accrued:
             raise ChainError("overdraw", f"cannot drain {validator + mining} rao of {self.accrued} accrued")
-        owner = self.owner[hotkey]
-        stakers = sorted(self.stakers.get(hotkey, ()))
-        counted = {ck: min(self.stake_of(ck, hotkey), self.counted_stake.get((ck, hotkey), 0))
-                   for ck in stakers}
-        # Stake present now counts at the next drain.
-        for ck in stakers:
-            self.counted_stake[(ck, hotkey)] = self.stake_of(ck, hotkey)
         if validator + mining == 0:
             return None
+        owner = self.owner[hotkey]
+        viable = {ck: self.stake_of(ck, hotkey) - max(self.stake_delta.get((ck, hotkey), 0), 0)
+                  for ck in sorted(self.stakers.get(hotkey, ()))}
+        total = sum(viable.values())
         self.accrued -= validator + mining
-        take = validator * self.take.get(hotkey, 0) // U16_MAX
+        take = u16_share_i64f64(validator, self.take.get(hotkey, 0))
         rest = validator - take
-        total = sum(counted.values())
         payouts: dict[str, int] = {}
-        if total > 0:
-            for ck, held in counted.items():
-                share = rest * held // total
-                if share:
-                    payouts[ck] = share
+        for ck, held in viable.items():
+            share = pro_rata_i64f64(rest, held, total)
+            if share:
+                payouts[ck] = share
         paid = sum(payouts.values())
         payouts[owner] = payouts.get(owner, 0) + take + mining + (rest - paid)
         for ck, amount in payouts.items():
@@ -248,6 +299,7 @@ class Ledger:
                 self._change_stake(ck, hotkey, amount)
                 self.earned[ck] += amount
                 self.earned_on[(ck, hotkey)] += amount
+        self._clear_deltas(hotkey)
         return Drain(hotkey, owner, take, mining, payouts)
 
     # ------------------------------------------------------------------ checks

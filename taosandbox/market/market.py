@@ -475,6 +475,11 @@ class Market:
         )
         self._groups = self._validators_digest = None
 
+    def check_validator_settings(self, **settings: Any) -> None:
+        """ValueError (listing allowed values) if any of ``settings`` is not a valid scorer setting."""
+        for k, val in settings.items():
+            _check_setting(k, val)
+
     def configure_validator(self, uid: int, **settings: Any) -> None:
         """Change a validator's settings (the player's scorer): any of ``VALIDATOR_SETTINGS``."""
         v = self._validator(uid)

@@ -7,6 +7,7 @@ give the saved form (``{"kind": "add_stake", "hotkey": "...", "amount_rao": 5000
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -112,6 +113,15 @@ class SetTake(Action):
 
 
 @dataclass(frozen=True)
+class BecomeDelegate(Action):
+    """Let other coldkeys stake on one of the player's hotkeys, at this take (``become_delegate``)."""
+
+    kind: ClassVar[str] = "become_delegate"
+    hotkey: str = ""
+    take: int = 11796
+
+
+@dataclass(frozen=True)
 class Answer(Action):
     """The player answers a level's question (an objective id) with a number; levels check it."""
 
@@ -123,7 +133,7 @@ class Answer(Action):
 ACTION_TYPES: dict[str, type[Action]] = {
     cls.kind: cls
     for cls in (Register, Deregister, SetModel, Retrain, SetWeights, SetScoring, AddStake, RemoveStake,
-                SetTake, Answer)
+                SetTake, BecomeDelegate, Answer)
 }
 
 
@@ -158,6 +168,41 @@ class Vote(Action):
     """The player's senator hotkey that votes; empty = the first one in the senate."""
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_FIELD_CHECKS: dict[str, tuple[Any, str]] = {
+    "str": (lambda v: isinstance(v, str), "text"),
+    "str | None": (lambda v: v is None or isinstance(v, str), "text or nothing"),
+    "int": (_is_whole, "a whole number"),
+    "float": (_is_number, "a finite number"),
+    "bool": (lambda v: isinstance(v, bool), "true or false"),
+    "dict": (lambda v: isinstance(v, dict) and all(isinstance(k, str) for k in v), "a mapping of names"),
+    "tuple[int, ...]": (lambda v: isinstance(v, (tuple, list)) and all(map(_is_whole, v)),
+                        "a list of whole numbers"),
+    "tuple[float, ...]": (lambda v: isinstance(v, (tuple, list)) and all(map(_is_number, v)),
+                          "a list of finite numbers"),
+}
+
+
+def field_problem(action: Action) -> str | None:
+    """The first field of ``action`` whose value is not of its declared type ('field: why'), or None.
+
+    The world checks this before anything else, so a malformed action (a NaN amount, text where a
+    number belongs) is refused with one line and reaches no rule."""
+    for f in fields(action):
+        check, expected = _FIELD_CHECKS[str(f.type)]
+        value = getattr(action, f.name)
+        if not check(value):
+            return f"{f.name}: expected {expected}, got {value!r}"
+    return None
+
+
 def action_from_dict(data: dict[str, Any]) -> Action:
     """The inverse of ``Action.to_dict``; ValueError names the bad field."""
     if not isinstance(data, dict):
@@ -175,3 +220,27 @@ def action_from_dict(data: dict[str, Any]) -> Action:
         if name in values and isinstance(values[name], list):
             values[name] = tuple(values[name])
     return cls(**values)
+
+
+# A shared world (docs/classroom.md): the students of a class are extra players, each with a coldkey.
+
+@register_action
+@dataclass(frozen=True)
+class AddStudent(Action):
+    """The class adds a student: a new coldkey with a starting balance, funded from outside the subnet."""
+
+    kind: ClassVar[str] = "add_student"
+    coldkey: str = ""
+    balance_tao: float = 0.0
+    role: str = "miner"
+    """What the student chose to play ("miner", "validator" or "delegator"): the tab the game opens on."""
+
+
+@register_action
+@dataclass(frozen=True)
+class ActAs(Action):
+    """A student's action: ``action`` (a saved action, as ``to_dict`` gives it) played by ``coldkey``."""
+
+    kind: ClassVar[str] = "act_as"
+    coldkey: str = ""
+    action: dict = field(default_factory=dict)

@@ -51,6 +51,8 @@ class NeuronRow:
     """Emission this UID earned at epochs and not yet paid to its stakers (§5)."""
     blocks_to_drain: int = 0
     """Blocks until the hotkey's next drain pays ``accrued_rao`` out (restaked)."""
+    delegate: bool = False
+    """Has become a delegate: accepts stake from other coldkeys (§5)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class DelegateRow:
     """Recent return to nominators per staked TAO per day, after take."""
     validator_trust: float
     validator_permit: bool
+    accepts_delegation: bool = True
+    """A delegate (``become_delegate``): other coldkeys may stake on it; otherwise only its owner."""
 
 
 @dataclass(frozen=True)

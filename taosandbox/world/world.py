@@ -7,8 +7,9 @@ market is built (``World(...)``), never by ``import taosandbox.world``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,8 +23,9 @@ from taosandbox.chain.hyperparams import sandbox_differences
 from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import topk_permits
-from taosandbox.world.actions import (Action, AddStake, Answer, Deregister, Propose, Register, RemoveStake,
-                                      Retrain, SetModel, SetScoring, SetTake, SetWeights, Vote)
+from taosandbox.world.actions import (Action, ActAs, AddStake, AddStudent, Answer, BecomeDelegate, Deregister,
+                                      Propose, Register, RemoveStake, Retrain, SetModel, SetScoring, SetTake,
+                                      SetWeights, Vote, action_from_dict, field_problem)
 from taosandbox.world.prune_watch import PruneWatch
 from taosandbox.world.scenario import NeuronSpec, Problem, Scenario, ScenarioError
 from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
@@ -81,6 +83,10 @@ class World:
         self._retrain_at: dict[int, int] = {}
         """uid -> block at which a non-player miner retrains after a drift."""
         self._player_hotkeys = 0
+        self.students: dict[str, dict[str, Any]] = {}
+        """coldkey -> {"role", "start_rao", "hotkeys"}: the extra players of a shared (class) world."""
+        self._acting: str | None = None
+        """The student coldkey an ``ActAs`` action plays for; None = the scenario's player."""
         self._prune_watch = PruneWatch()
         """Warns the player before their own neuron is pruned (world/prune_watch.py)."""
         self.subnet = Subnet(scenario.hyperparameters, owner_coldkey=scenario.chain.owner_coldkey,
@@ -111,19 +117,20 @@ class World:
                     f"{spec.hotkey}-{k + 1}" if spec.hotkey else f"{spec.role[:3]}-{index}")
                 coldkey = spec.coldkey or f"{hotkey}-owner"
                 self._genesis_neuron(spec, hotkey, coldkey)
-        for nom in sc.nominators:
+        for i, nom in enumerate(sc.nominators):
             ledger.create_coldkey(nom.coldkey, tao_to_rao(nom.balance_tao))
             for hotkey, amount in nom.stakes.items():
-                ledger.free[nom.coldkey] += tao_to_rao(amount)
-                ledger.total_issuance += tao_to_rao(amount)
-                sub.ledger.add_stake(nom.coldkey, hotkey, tao_to_rao(amount))
+                if hotkey not in ledger.delegates and ledger.owner.get(hotkey) != nom.coldkey:
+                    raise ScenarioError([Problem(f"nominators[{i}].stakes.{hotkey}",
+                                                 "not a delegate of the scenario (validators are, unless "
+                                                 "delegate: false)")])
+                if tao_to_rao(amount):
+                    ledger.mint_stake(nom.coldkey, hotkey, tao_to_rao(amount))
         if player.register:
             hotkey = self._next_player_hotkey()
             uid = sub.genesis_neuron(player.coldkey, hotkey, 0)
             if player.stake_tao:
-                ledger.free[player.coldkey] += tao_to_rao(player.stake_tao)
-                ledger.total_issuance += tao_to_rao(player.stake_tao)
-                ledger.add_stake(player.coldkey, hotkey, tao_to_rao(player.stake_tao))
+                ledger.mint_stake(player.coldkey, hotkey, tao_to_rao(player.stake_tao))
             role = "validator" if player.role == "validator" else "miner"
             self._add_agent(uid, hotkey, player.coldkey, role, "player", is_player=True,
                             model=player.model, params=player.params, budget=player.budget)
@@ -131,6 +138,8 @@ class World:
         reserve = sum(tao_to_rao(a.balance_tao) * a.limit for a in sc.arrivals)
         outside = max(tao_to_rao(sc.chain.total_issuance_tao) - ledger.total_issuance, reserve)
         ledger.create_coldkey(OUTSIDE, outside)
+        # The subnet has been running: its last root epoch set the block emission from this issuance.
+        sub.emission_rate = emission.block_emission(ledger.total_issuance)
         # The subnet has been running: permits as the last epoch would have left them (§4.3).
         n = sub.n
         if n:
@@ -159,11 +168,12 @@ class World:
         sub, ledger = self.subnet, self.subnet.ledger
         if coldkey not in ledger.free:
             ledger.create_coldkey(coldkey, 0)
-        ledger.free[coldkey] += tao_to_rao(spec.balance_tao) + tao_to_rao(spec.stake_tao)
-        ledger.total_issuance += tao_to_rao(spec.balance_tao) + tao_to_rao(spec.stake_tao)
-        uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take)
-        if spec.stake_tao:
-            ledger.add_stake(coldkey, hotkey, tao_to_rao(spec.stake_tao))
+        if tao_to_rao(spec.balance_tao):
+            ledger.mint(coldkey, tao_to_rao(spec.balance_tao))
+        delegate = spec.role == "validator" if spec.delegate is None else spec.delegate
+        uid = sub.genesis_neuron(coldkey, hotkey, spec.registered_block, spec.take, delegate=delegate)
+        if tao_to_rao(spec.stake_tao):
+            ledger.mint_stake(coldkey, hotkey, tao_to_rao(spec.stake_tao))
         self._add_agent(uid, hotkey, coldkey, spec.role, spec.strategy, model=spec.model,
                         params=spec.params, budget=spec.budget, copy_of=spec.copy_of,
                         favoured=spec.favoured, sample_size=spec.sample_size, noise=spec.noise)
@@ -183,6 +193,26 @@ class World:
             self.market.add_validator(uid, strategy=market_strategy, sample_size=sample_size,
                                       favoured=tuple(favoured), noise=noise, seed=seed)
         self.agents[uid] = Agent(uid, hotkey, coldkey, role, strategy, is_player=is_player)
+
+    @property
+    def player_coldkey(self) -> str:
+        """The coldkey actions and views are for: the acting student's, else the scenario's player."""
+        return self._acting or self.scenario.player.coldkey
+
+    @contextlib.contextmanager
+    def acting_as(self, coldkey: str | None) -> Iterator[None]:
+        """Apply actions and take snapshots as ``coldkey`` (a student added by ``AddStudent``)."""
+        if coldkey is not None and coldkey not in self.students:
+            raise ValueError(f"{coldkey!r} is not a student of this world")
+        before, self._acting = self._acting, coldkey
+        try:
+            yield
+        finally:
+            self._acting = before
+
+    def _mine(self, agent: Agent | None) -> bool:
+        """True when ``agent`` is a player's and belongs to the coldkey acting now."""
+        return bool(agent and agent.is_player and agent.coldkey == self.player_coldkey)
 
     def _next_player_hotkey(self) -> str:
         self._player_hotkeys += 1
@@ -317,8 +347,7 @@ class World:
             amount = min(tao_to_rao(spec.balance_tao), ledger.balance(OUTSIDE))
             ledger.create_coldkey(coldkey, 0)
             if amount:
-                ledger.free[OUTSIDE] -= amount
-                ledger.free[coldkey] += amount
+                ledger.transfer(OUTSIDE, coldkey, amount)
             fee = fees.fee_for("register", self.scenario.chain.fee_rao)
             if fees.cannot_pay(ledger, coldkey, fee, self.subnet.burn):
                 continue
@@ -349,45 +378,147 @@ class World:
 
     # ------------------------------------------------------------------ player actions
     def apply(self, action: Action) -> Outcome:
-        """Apply a player action now (as an extrinsic of the current block), or refuse it."""
+        """Apply a player action now (as an extrinsic of the current block), or refuse it.
+
+        Every check runs first (``refusal``); only an action that passes all of them changes
+        anything, so a refused action leaves the world exactly as it was (and pays no fee)."""
         self.action_log.append((self.block, action.to_dict()))
-        reason = None
-        for check in self._action_checks:
-            reason = check(action, self)
-            if reason:
-                break
-        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
-        player, ledger = self.scenario.player.coldkey, self.subnet.ledger
-        if reason is None:
-            handler = getattr(self, f"_do_{action.kind}", None)
-            if handler is None:
-                reason = f"unknown action {action.kind!r}"
-            else:
-                # A fee is paid once per accepted transaction, never for a refused one: check first.
-                reason = fees.cannot_pay(ledger, player, fee, self._upfront_cost(action), action.kind)
-        if reason is None:
-            try:
-                text = handler(action)
-            except (ChainError, ValueError, KeyError, TypeError) as exc:
-                reason = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
+        if isinstance(action, ActAs):
+            return self._act_as(action)
+        return self._execute(action)
+
+    def _act_as(self, wrapper: ActAs) -> Outcome:
+        """A student's action (a shared class world): the inner action, played by that coldkey."""
+        try:
+            if wrapper.coldkey not in self.students:
+                raise ValueError(f"{wrapper.coldkey!r} is not a student of this world")
+            inner = action_from_dict(wrapper.action)
+            if isinstance(inner, (ActAs, AddStudent)):
+                raise ValueError(f"a student cannot {inner.kind}")
+        except (ValueError, TypeError) as exc:
+            reason = str(exc)
+            self.events.append(Event(self.block, "refused", f"Refused {wrapper.kind}: {reason}",
+                                     {"action": wrapper.to_dict(), "reason": reason,
+                                      "coldkey": wrapper.coldkey}))
+            return Outcome(False, reason)
+        with self.acting_as(wrapper.coldkey):
+            return self._execute(inner)
+
+    def _execute(self, action: Action) -> Outcome:
+        mine = self._acting is None  # a student's action is not the scenario player's
+        said_by = {"coldkey": self._acting} if self._acting else {}
+        reason = self.refusal(action)
         if reason is not None:
             self.events.append(Event(self.block, "refused", f"Refused {action.kind}: {reason}",
-                                     {"action": action.to_dict(), "reason": reason}, player=True))
+                                     {"action": action.to_dict(), "reason": reason, **said_by}, player=mine))
             self._flush()
             return Outcome(False, reason)
+        text = getattr(self, f"_do_{action.kind}")(action)
         said = len(self.events)
         self._flush()
         # The chain's own lines already tell the player what happened (registered, staked...): the
         # action's line then says it again, so it carries how many of those it echoes (the log shows one).
         echoes = sum(1 for e in self.events[said:] if e.player)
+        player, ledger = self.player_coldkey, self.subnet.ledger
+        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
         if fee:
             ledger.pay_fee(player, fee)
             self.events.append(Event(self.block, "fee", f"Paid a {format_tao(fee, 9)} fee for {action.kind} "
                                      "(burned)", {"coldkey": player, "fee_rao": fee, "action": action.kind},
-                                     player=True))
-        data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {})}
-        self.events.append(Event(self.block, "action", text, data, player=True))
+                                     player=mine))
+        data = {"action": action.to_dict(), **({"echoes": echoes} if echoes else {}), **said_by}
+        self.events.append(Event(self.block, "action", text, data, player=mine))
         return Outcome(True)
+
+    def refusal(self, action: Action) -> str | None:
+        """Why ``action`` would be refused now, or None: the one place where actions are checked.
+
+        In order: the level's rules, the fields' types, the action's own rules (the chain's checks, the
+        market's, governance's, run without changing anything), then the fee with what it spends."""
+        if not isinstance(action, Action) or not hasattr(self, f"_do_{action.kind}"):
+            return f"unknown action {getattr(action, 'kind', action)!r}"
+        problem = field_problem(action)
+        if problem:
+            return problem
+        for check in self._action_checks:
+            reason = check(action, self)
+            if reason:
+                return reason
+        try:
+            getattr(self, f"_check_{action.kind}")(action)
+        except (ChainError, ValueError) as exc:
+            return str(exc)
+        fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
+        return fees.cannot_pay(self.subnet.ledger, self.player_coldkey, fee,
+                               self._upfront_cost(action), action.kind)
+
+    # One _check_<kind> per action: raise ChainError or ValueError with the reason, change nothing.
+    def _check_register(self, action: Register) -> None:
+        if action.role not in ("miner", "validator"):
+            raise ValueError(f"role must be miner or validator, got {action.role!r}")
+        if action.role == "miner":
+            from taosandbox.market.models import check_model
+
+            check_model(action.model, action.params, action.budget, self.market.kind)
+        self.subnet.check_register(self.player_coldkey, self._register_hotkey(action))
+
+    def _check_deregister(self, action: Deregister) -> None:
+        self._player_agent(action.hotkey)
+
+    def _check_set_model(self, action: SetModel) -> None:
+        from taosandbox.market.models import check_model
+
+        self._player_agent(action.hotkey, "miner")
+        check_model(action.model, action.params, action.budget, self.market.kind)
+
+    def _check_retrain(self, action: Retrain) -> None:
+        self._player_agent(action.hotkey, "miner")
+
+    def _check_set_weights(self, action: SetWeights) -> None:
+        agent = self._player_agent(action.hotkey, "validator")
+        self.subnet.check_set_weights(agent.hotkey, action.uids, action.values)
+
+    def _check_set_scoring(self, action: SetScoring) -> None:
+        self._player_agent(action.hotkey, "validator")
+        self.market.check_validator_settings(sample_size=action.sample_size, ema_alpha=action.ema_alpha,
+                                             power=action.power)
+
+    def _check_add_stake(self, action: AddStake) -> None:
+        self.subnet.check_add_stake(self.player_coldkey, action.hotkey, action.amount_rao)
+
+    def _check_remove_stake(self, action: RemoveStake) -> None:
+        self.subnet.check_remove_stake(self.player_coldkey, action.hotkey, action.amount_rao)
+
+    def _check_set_take(self, action: SetTake) -> None:
+        self.subnet.check_set_take(self.player_coldkey, action.hotkey, action.take)
+
+    def _check_become_delegate(self, action: BecomeDelegate) -> None:
+        self.subnet.staking.check_become_delegate(self.subnet.ledger, self.subnet.hp,
+                                                  self.player_coldkey, action.hotkey, action.take,
+                                                  self.block)
+
+    def _check_answer(self, action: Answer) -> None:
+        """Any number may be given; the level that asked judges it."""
+
+    def _check_propose(self, action: Propose) -> None:
+        self.governance.check_propose(self.player_coldkey, action.changes, action.title)
+
+    def _check_vote(self, action: Vote) -> None:
+        self.governance.check_vote(self.player_coldkey, self._voting_hotkey(action), action.proposal,
+                                   action.aye)
+
+    def _voting_hotkey(self, action: Vote) -> str:
+        mine = self.governance.player_senators()
+        hotkey = action.hotkey or (mine[0] if mine else "")
+        if not hotkey:
+            raise ValueError("you may not vote: none of your hotkeys is in the senate (stake on your own "
+                             "validator hotkey to earn a seat)")
+        return hotkey
+
+    def _register_hotkey(self, action: Register) -> str:
+        student = self.students.get(self._acting) if self._acting else None
+        count = student["hotkeys"] if student is not None else self._player_hotkeys
+        return action.hotkey or f"{self.player_coldkey}-hk{count + 1}"
 
     def _upfront_cost(self, action: Action) -> int:
         """What an action spends from free balance besides its fee (affordability is checked together)."""
@@ -400,28 +531,53 @@ class World:
     def _player_agent(self, hotkey: str, role: str | None = None) -> Agent:
         uid = self.subnet.uid(hotkey)
         agent = self.agents.get(uid) if uid is not None else None
-        if agent is None or not agent.is_player:
-            mine = ", ".join(a.hotkey for a in self.agents.values() if a.is_player) or "none"
+        if not self._mine(agent):
+            mine = ", ".join(a.hotkey for a in self.agents.values() if self._mine(a)) or "none"
             raise ValueError(f"{hotkey or '(no hotkey)'} is not one of your registered hotkeys (yours: {mine})")
         if role and agent.role != role:
             raise ValueError(f"{hotkey} is a {agent.role}, not a {role}")
         return agent
 
     def _do_register(self, action: Register) -> str:
-        if action.role not in ("miner", "validator"):
-            raise ValueError(f"role must be miner or validator, got {action.role!r}")
-        from taosandbox.market import MODEL_KINDS
-
-        if action.role == "miner" and action.model not in MODEL_KINDS:
-            raise ValueError(f"unknown model {action.model!r}; choose one of: {', '.join(MODEL_KINDS)}")
-        hotkey = action.hotkey or f"{self.scenario.player.coldkey}-hk{self._player_hotkeys + 1}"
+        hotkey = self._register_hotkey(action)
         burn = self.subnet.burn
-        uid = self._register(self.scenario.player.coldkey, hotkey, action.role, "player",
+        uid = self._register(self.player_coldkey, hotkey, action.role, "player",
                              is_player=True, model=action.model, params=dict(action.params),
                              budget=action.budget)
-        if not action.hotkey:
+        if action.hotkey:
+            pass
+        elif self._acting:
+            self.students[self._acting]["hotkeys"] += 1
+        else:
             self._player_hotkeys += 1
         return f"You registered {hotkey} at uid {uid} for {format_tao(burn)}"
+
+    def _check_add_student(self, action: AddStudent) -> None:
+        if self._acting is not None:
+            raise ValueError("a student cannot add students")
+        ck = action.coldkey
+        if not isinstance(ck, str) or not ck.strip() or ck == OUTSIDE:
+            raise ValueError(f"a student needs a coldkey name, got {ck!r}")
+        if ck in self.subnet.ledger.free:
+            raise ValueError(f"coldkey {ck!r} already exists")
+        if action.role not in ("miner", "validator", "delegator"):
+            raise ValueError(f"role must be miner, validator or delegator, got {action.role!r}")
+        if tao_to_rao(action.balance_tao) < 0:
+            raise ValueError(f"a starting balance must not be negative, got {action.balance_tao}")
+
+    def _do_add_student(self, action: AddStudent) -> str:
+        """A student joins a shared world: a coldkey funded from the coins outside the subnet when they
+        suffice (issuance unchanged), else minted like the player's starting balance."""
+        ledger, ck = self.subnet.ledger, action.coldkey
+        amount = tao_to_rao(action.balance_tao)
+        if amount <= ledger.balance(OUTSIDE):  # coins already issued, held outside the subnet
+            ledger.create_coldkey(ck, 0)
+            ledger.free[OUTSIDE] -= amount
+            ledger.free[ck] += amount
+        else:  # minted, like the player's starting balance (counted in issuance)
+            ledger.create_coldkey(ck, amount)
+        self.students[ck] = {"role": action.role, "start_rao": amount, "hotkeys": 0}
+        return f"Student {ck} joined as a {action.role} with {format_tao(amount)}"
 
     def _do_deregister(self, action: Deregister) -> str:
         agent = self._player_agent(action.hotkey)
@@ -461,11 +617,11 @@ class World:
         return f"uid {agent.uid} scoring: " + ("automatic" if action.auto else "by hand")
 
     def _do_add_stake(self, action: AddStake) -> str:
-        self.subnet.add_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        self.subnet.add_stake(self.player_coldkey, action.hotkey, action.amount_rao)
         return f"Staked {format_tao(action.amount_rao)} on {action.hotkey}"
 
     def _do_remove_stake(self, action: RemoveStake) -> str:
-        self.subnet.remove_stake(self.scenario.player.coldkey, action.hotkey, action.amount_rao)
+        self.subnet.remove_stake(self.player_coldkey, action.hotkey, action.amount_rao)
         return f"Unstaked {format_tao(action.amount_rao)} from {action.hotkey}"
 
     def _do_answer(self, action: Answer) -> str:
@@ -475,20 +631,20 @@ class World:
         return f"You answered “{ask}”: {action.value:g}" if ask else f"You answered {action.value:g}"
 
     def _do_set_take(self, action: SetTake) -> str:
-        self.subnet.set_take(self.scenario.player.coldkey, action.hotkey, action.take)
+        self.subnet.set_take(self.player_coldkey, action.hotkey, action.take)
         return f"Take of {action.hotkey} set to {u16_to_float(action.take):.2%}"
 
+    def _do_become_delegate(self, action: BecomeDelegate) -> str:
+        self.subnet.become_delegate(self.player_coldkey, action.hotkey, action.take)
+        return f"{action.hotkey} is a delegate now: others may stake on it (take {u16_to_float(action.take):.2%})"
+
     def _do_propose(self, action: Propose) -> str:
-        p = self.governance.propose(self.scenario.player.coldkey, action.changes, action.title)
+        p = self.governance.propose(self.player_coldkey, action.changes, action.title)
         return f"You proposed #{p.id}: {p.describe_changes()}"
 
     def _do_vote(self, action: Vote) -> str:
-        mine = self.governance.player_senators()
-        hotkey = action.hotkey or (mine[0] if mine else "")
-        if not hotkey:
-            raise ValueError("you may not vote: none of your hotkeys is in the senate (stake on your own "
-                             "validator hotkey to earn a seat)")
-        p = self.governance.vote(self.scenario.player.coldkey, hotkey, action.proposal, action.aye)
+        hotkey = self._voting_hotkey(action)
+        p = self.governance.vote(self.player_coldkey, hotkey, action.proposal, action.aye)
         return f"{hotkey} voted {'aye' if action.aye else 'nay'} on proposal #{p.id}"
 
     # ------------------------------------------------------------------ views
@@ -499,7 +655,7 @@ class World:
         full = n >= hp.max_allowed_uids
         prune = mg.neuron_to_prune(block, hp.immunity_period) if full else None
         period = hp.hotkey_emission_tempo + 1
-        player_ck = self.scenario.player.coldkey
+        player_ck = self.player_coldkey
         rows = []
         for uid in range(n):
             hotkey = mg.hotkeys[uid]
@@ -523,15 +679,15 @@ class World:
                 immunity_left=max(0, hp.immunity_period - (block - int(mg.registered_block[uid]))),
                 pruning_score=int(mg.pruning_score[uid]),
                 emission_total_rao=int(mg.emission_total[uid]),
-                take=ledger.take.get(hotkey, hp.default_take),
+                take=ledger.take.get(hotkey, hp.default_take), delegate=hotkey in ledger.delegates,
                 accrued_rao=int(sub.accrued[uid].sum()),
                 blocks_to_drain=int((sub.drain_slot[uid] - block) % period) or period,
-                is_player=bool(agent and agent.is_player), next_to_prune=uid == prune,
+                is_player=self._mine(agent), next_to_prune=uid == prune,
             ))
         return Snapshot(
             block=block, seconds=block * BLOCK_SECONDS, hyperparameters=hp,
             total_issuance_rao=ledger.total_issuance,
-            block_emission_rao=emission.block_emission(ledger.total_issuance),
+            block_emission_rao=sub.next_block_emission(),
             halving_index=emission.halving_index(ledger.total_issuance),
             next_halving_issuance_rao=emission.next_halving_threshold(ledger.total_issuance),
             blocks_to_next_halving=emission.blocks_to_next_halving(ledger.total_issuance),
@@ -545,29 +701,46 @@ class World:
             extra={**self.extra, "governance": self.governance.view(), "fees": self._fee_view()},
         )
 
+    def snapshot_for(self, coldkey: str, base: Snapshot | None = None) -> Snapshot:
+        """``snapshot()`` as the student ``coldkey`` sees it; from ``base`` (a snapshot of this block),
+        only the student's own parts are rebuilt (a class builds one snapshot per block, not one each)."""
+        with self.acting_as(coldkey):
+            if base is None:
+                return self.snapshot()
+            player = self._player_view()
+            mine = set(player.hotkeys)
+            neurons = tuple(row if row.is_player == (row.hotkey in mine) else replace(row, is_player=not row.is_player)
+                            for row in base.neurons)
+            return replace(base, neurons=neurons, player=player, delegates=self._delegates(coldkey),
+                           extra={**base.extra, "fees": self._fee_view()})
+
     def _fee_view(self) -> dict[str, Any]:
         """Plain data for ``Snapshot.extra["fees"]``: what each transaction costs, and who paid what."""
-        ledger, player = self.subnet.ledger, self.scenario.player.coldkey
+        ledger, player = self.subnet.ledger, self.player_coldkey
         return {"fee_rao": self.scenario.chain.fee_rao, "transactions": sorted(fees.TRANSACTIONS),
                 "burned_rao": ledger.fees_burned, "player_paid_rao": ledger.fees_paid.get(player, 0)}
 
     def _player_view(self) -> PlayerView:
         sub, ledger, sc = self.subnet, self.subnet.ledger, self.scenario
-        ck = sc.player.coldkey
+        ck = self.player_coldkey
+        student = self.students.get(ck)
         stakes = tuple(
             StakeRow(hotkey=hk, uid=sub.uid(hk), amount_rao=amount,
                      earned_rao=ledger.earned_on.get((ck, hk), 0), own=ledger.owner.get(hk) == ck)
             for (c, hk), amount in sorted(ledger.stake.items()) if c == ck
         )
-        mine = [a for a in self.agents.values() if a.is_player]
+        mine = [a for a in self.agents.values() if self._mine(a)]
         return PlayerView(
-            coldkey=ck, role=sc.player.role, free_rao=ledger.balance(ck),
+            coldkey=ck, role=student["role"] if student else sc.player.role, free_rao=ledger.balance(ck),
             staked_rao=sum(s.amount_rao for s in stakes), stakes=stakes,
             uids=tuple(a.uid for a in mine), hotkeys=tuple(a.hotkey for a in mine),
             earned_rao=ledger.earned.get(ck, 0),
-            pending_rao=int(sum(int(sub.accrued[a.uid].sum()) for a in mine)), spent_burn_rao=ledger.burned_by.get(ck, 0),
+            pending_rao=sum(sub.pending_for(hk) for hk in {a.hotkey for a in mine} | {
+                hk for hk in sub.orphaned if ledger.owner.get(hk) == ck}),
+            spent_burn_rao=ledger.burned_by.get(ck, 0),
             spent_fees_rao=ledger.fees_paid.get(ck, 0),
-            start_rao=tao_to_rao(sc.player.balance_tao) + tao_to_rao(sc.player.stake_tao),
+            start_rao=(student["start_rao"] if student
+                       else tao_to_rao(sc.player.balance_tao) + tao_to_rao(sc.player.stake_tao)),
         )
 
     def _delegates(self, player_ck: str) -> tuple[DelegateRow, ...]:
@@ -591,6 +764,7 @@ class World:
                 player_stake_rao=ledger.stake_of(player_ck, hk), return_per_tao_day=per_day,
                 validator_trust=float(mg.metrics["validator_trust"][uid]),
                 validator_permit=bool(mg.validator_permit[uid]),
+                accepts_delegation=hk in ledger.delegates or agent.coldkey == player_ck,
             ))
         return tuple(rows)
 
@@ -604,7 +778,9 @@ class World:
                        sorted(ledger.free.items()), sorted(ledger.stake.items()),
                        ledger.accrued, sorted(ledger.take.items()),
                        mg.hotkeys, sorted(mg.vacant), sub.hp, sorted(self._retrain_at.items()),
-                       [(b, u, hk, r.tobytes()) for b, u, hk, r in sub.commits])).encode())
+                       [(b, u, hk, r.tobytes()) for b, u, hk, r in sub.commits],
+                       sorted(ledger.stake_delta.items()), sorted(ledger.delegates), sub.emission_rate,
+                       sorted(sub.orphaned.items()), sub.staking.digest())).encode())
         for array in (mg.registered_block[:n], mg.last_update[:n], mg.validator_permit[:n],
                       mg.pruning_score[:n], mg.weights[:n, :n], mg.bonds[:n, :n], mg.emission[:n],
                       sub.accrued[:n], sub.last_commit[:n]):

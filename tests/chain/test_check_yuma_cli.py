@@ -9,7 +9,9 @@ from pathlib import Path
 
 from taosandbox.cli import main
 
-REFERENCE = Path(__file__).parent / "data/yuma_cases.json"
+from taosandbox.paths import yuma_reference_cases
+
+REFERENCE = yuma_reference_cases()
 
 
 def run_cli(*files: Path) -> subprocess.CompletedProcess:
@@ -93,3 +95,27 @@ def test_case_with_bad_inputs_fails_cleanly(tmp_path: Path, capsys) -> None:
     assert main(["check-yuma", str(bad)]) == 1
     out = capsys.readouterr().out
     assert "FAIL tiny_2v3m" in out and "stake" in out
+
+
+def test_no_file_checks_the_shipped_cases() -> None:
+    proc = run_cli()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cases = json.loads(REFERENCE.read_text())["cases"]
+    assert [line.split()[1] for line in proc.stdout.splitlines()] == [c["id"] for c in cases]
+
+
+def test_help_names_the_shipped_file_and_the_format_doc(capsys) -> None:
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["check-yuma", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "assets/reference/yuma_cases.json" in out and "docs/check-yuma.md" in out
+
+
+def test_the_minimal_file_in_the_docs_passes(tmp_path: Path) -> None:
+    doc = (Path(__file__).parents[2] / "docs/check-yuma.md").read_text()
+    example = tmp_path / "minimal.json"
+    example.write_text(doc.split("```json", 1)[1].split("```", 1)[0])
+    proc = run_cli(example)
+    assert proc.returncode == 0 and proc.stdout.startswith("PASS one_validator_one_miner"), proc.stdout

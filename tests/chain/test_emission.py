@@ -1,7 +1,6 @@
 """Block emission and halvings (YUMA_SPEC §2) against the reference schedule and hand-worked numbers."""
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -10,14 +9,12 @@ from hypothesis import strategies as st
 from taosandbox.chain.emission import (block_emission, blocks_to_next_halving, halving_index,
                                        halving_progress, halving_threshold, next_halving_threshold)
 from taosandbox.chain.units import RAO_PER_TAO, TOTAL_SUPPLY_RAO
+from taosandbox.paths import yuma_reference_cases
 
-HERE = Path(__file__).parent
 
 
 def reference() -> dict:
-    shared = Path(__file__).resolve().parents[3] / "shared/reference/yuma_cases.json"
-    path = shared if shared.exists() else HERE / "data/yuma_cases.json"
-    return json.loads(path.read_text())
+    return json.loads(yuma_reference_cases().read_text())
 
 
 def test_reference_schedule_vectors():

@@ -1,13 +1,13 @@
 """Ledger: integer rao, staking, delegation drains (YUMA_SPEC §5) and conservation."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from taosandbox.chain.errors import ChainError
 from taosandbox.chain.ledger import Ledger
 from taosandbox.chain.units import tao_to_rao
+from taosandbox.paths import yuma_reference_cases
 
 
 def make() -> Ledger:
@@ -19,17 +19,14 @@ def make() -> Ledger:
 
 
 def test_reference_delegation_example_pays_exactly():
-    shared = Path(__file__).resolve().parents[3] / "shared/reference/yuma_cases.json"
-    path = shared if shared.exists() else Path(__file__).parent / "data/yuma_cases.json"
-    example = json.loads(path.read_text())["cases"][0]["delegation_example"]
+    example = json.loads(yuma_reference_cases().read_text())["cases"][0]["delegation_example"]
     ledger = Ledger()
     stakes = example["stakes_rao"]
-    for ck, amount in stakes.items():
-        ledger.create_coldkey(ck, amount)
+    for ck in stakes:
+        ledger.create_coldkey(ck)
     ledger.create_hotkey("owner_coldkey", "hk", example["take_u16"])
     for ck, amount in stakes.items():
-        ledger.add_stake(ck, "hk", amount)
-    ledger.drain("hk", 0, 0)  # stake held since this drain counts at the next one
+        ledger.mint_stake(ck, "hk", amount)  # held since before the last drain: it all counts
     v = example["validator_emission_rao"]
     ledger.mint_pending(v)
     ledger.accrue(v)
@@ -39,18 +36,18 @@ def test_reference_delegation_example_pays_exactly():
 
 
 def test_take_goes_to_owner_and_rest_pro_rata():
+    """drain_hotkey_emission (coinbase/run_coinbase.rs v1.2.5) on V = 65535 rao at take 11796:
+    take = floor(floor(11796·2^64/65535)·65535 / 2^64) = 11795 (I64F64 truncates 11796/65535, so
+    one rao below the exact 11796); rest 53740; alice holds 3/4: floor(floor(2^64·3/4)·53740/2^64)
+    = 40305; the owner gets 11795 + 13435."""
     ledger = make()
-    ledger.add_stake("owner", "hk", tao_to_rao(100))
-    ledger.add_stake("alice", "hk", tao_to_rao(300))
-    ledger.drain("hk", 0, 0)
+    ledger.mint_stake("owner", "hk", tao_to_rao(100))
+    ledger.mint_stake("alice", "hk", tao_to_rao(300))
     ledger.mint_pending(65535)
     ledger.accrue(65535)
     paid = ledger.drain("hk", 65535, 0)
-    take = 65535 * 11796 // 65535
-    rest = 65535 - take
-    assert paid.take_rao == take
-    assert paid.payouts["alice"] == rest * 3 // 4
-    assert paid.payouts["owner"] == take + rest - rest * 3 // 4
+    assert paid.take_rao == 11795
+    assert paid.payouts == {"alice": 40305, "owner": 11795 + 13435}
     # All of it is restaked: the stakes grew by the payouts.
     assert ledger.stake_of("alice", "hk") == tao_to_rao(300) + paid.payouts["alice"]
     assert ledger.conservation_gap() == 0
@@ -58,9 +55,8 @@ def test_take_goes_to_owner_and_rest_pro_rata():
 
 def test_stake_added_since_the_previous_drain_does_not_count():
     ledger = make()
-    ledger.add_stake("owner", "hk", tao_to_rao(100))
-    ledger.drain("hk", 0, 0)
-    ledger.add_stake("bob", "hk", tao_to_rao(900))  # after the drain: not counted yet
+    ledger.mint_stake("owner", "hk", tao_to_rao(100))
+    ledger.add_stake("bob", "hk", tao_to_rao(900))  # since the last drain: not counted yet
     ledger.mint_pending(1000)
     ledger.accrue(1000)
     paid = ledger.drain("hk", 1000, 0)
@@ -74,8 +70,7 @@ def test_stake_added_since_the_previous_drain_does_not_count():
 
 def test_mining_emission_goes_entirely_to_the_owner():
     ledger = make()
-    ledger.add_stake("alice", "hk", tao_to_rao(10))
-    ledger.drain("hk", 0, 0)
+    ledger.mint_stake("alice", "hk", tao_to_rao(10))
     ledger.mint_pending(5000)
     ledger.accrue(5000)
     paid = ledger.drain("hk", 0, 5000)

@@ -25,7 +25,7 @@ def test_each_accepted_transaction_pays_the_fee_once_and_refusals_pay_nothing():
     free, issuance, paid = money(world)
     cases = [
         (AddStake(hotkey="val-0", amount_rao=5 * TAO), True, 5 * TAO),
-        (RemoveStake(hotkey="val-0", amount_rao=2 * TAO), True, -2 * TAO),
+        (RemoveStake(hotkey="player-hk1", amount_rao=2 * TAO), True, -2 * TAO),  # val-0: one per 360 blocks
         (SetTake(hotkey="player-hk1", take=1000), True, 0),
         (SetWeights(hotkey="player-hk1", uids=(3, 4), values=(1.0, 1.0)), True, 0),
         (Propose(changes={"kappa": 40000}), True, 0),

@@ -180,7 +180,7 @@ def test_bad_votes_are_refused_and_change_nothing():
         (Vote(proposal=1, aye=True), "already voted nay"),
         (Vote(proposal=7, aye=True), "no proposal #7"),
         (Vote(proposal=1, aye=True, hotkey="val-0"), "player does not own hotkey val-0"),
-        (Vote(proposal=1, aye="yes"), "aye must be true or false"),
+        (Vote(proposal=1, aye="yes"), "aye: expected true or false"),
     ]:
         outcome = world.apply(action)
         assert not outcome.ok and expected in outcome.reason, outcome.reason

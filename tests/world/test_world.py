@@ -251,3 +251,50 @@ def test_engine_imports_no_ui_and_no_sklearn():
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_genesis_nominators_are_paid_at_the_first_drain():
+    """A scenario's stakes were held before block 0, so the validator's first drain pays its nominator
+    (drain_hotkey_emission v1.2.5 with no stake delta); before, that first drain paid all to the owner."""
+    world = World(small_scenario(7, nominators=[{"coldkey": "nom", "stakes": {"val-0": 300}}],
+                                 hyperparameters={"weights_rate_limit": 10, "hotkey_emission_tempo": 20}))
+    first = None
+    while first is None:
+        world.step()
+        first = next((e for e in world.events if e.kind == "drained" and e.data["hotkey"] == "val-0"), None)
+    assert first.data["payouts"].get("nom", 0) > 0
+    assert world.subnet.ledger.conservation_gap() == 0
+
+
+def test_a_nominator_cannot_stake_on_a_hotkey_that_is_not_a_delegate():
+    world = World(small_scenario(8, neurons=[
+        {"role": "validator", "count": 2, "stake_tao": 1000, "registered_block": -10000},
+        {"role": "validator", "hotkey": "private", "delegate": False, "stake_tao": 500, "registered_block": -10000},
+        {"role": "miner", "count": 2, "registered_block": -10000}],
+        player={"role": "delegator", "balance_tao": 50}))
+    rows = {d.hotkey: d.accepts_delegation for d in world.snapshot().delegates}
+    assert rows == {"val-0": True, "val-1": True, "private": False}
+    before = world.state_hash()
+    outcome = world.apply(AddStake(hotkey="private", amount_rao=10**9))
+    assert not outcome.ok and "not a delegate" in outcome.reason
+    assert world.state_hash() == before
+    assert world.apply(AddStake(hotkey="val-1", amount_rao=10**9)).ok
+
+
+def test_the_players_validator_becomes_a_delegate_then_its_take_rises_only_after_the_rate_limit():
+    """do_become_delegate then do_increase_take (staking/*.rs v1.2.5): an increase within
+    TxDelegateTakeRateLimit (216000 blocks) of becoming a delegate is refused, a decrease is not."""
+    from taosandbox.world.actions import BecomeDelegate
+
+    world = World(small_scenario(9, player={"role": "validator", "balance_tao": 50, "register": True}))
+    world.advance(2)
+    hotkey = world.snapshot().player.hotkeys[0]
+    assert not world.snapshot().neuron(world.snapshot().player.uids[0]).delegate
+    assert world.apply(BecomeDelegate(hotkey=hotkey, take=5000)).ok
+    assert world.snapshot().neuron(world.snapshot().player.uids[0]).delegate
+    before = world.state_hash()
+    outcome = world.apply(SetTake(hotkey=hotkey, take=6000))
+    assert not outcome.ok and "once per 216000 blocks" in outcome.reason
+    assert world.state_hash() == before
+    assert world.apply(SetTake(hotkey=hotkey, take=4000)).ok
+    assert world.subnet.ledger.take[hotkey] == 4000

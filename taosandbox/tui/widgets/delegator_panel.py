@@ -21,7 +21,8 @@ DELEGATE_COLUMNS = (("UID", 3), ("HOTKEY", 12), ("TAKE", 5), ("STAKE τ", 10), (
 
 
 def delegate_cells(d: Any) -> tuple[str, ...]:
-    return (str(d.uid), short_hotkey(d.hotkey, 12), f"{u16_to_float(d.take):.1%}",
+    hotkey = short_hotkey(d.hotkey, 12) if d.accepts_delegation else "✗ " + short_hotkey(d.hotkey, 10)
+    return (str(d.uid), hotkey, f"{u16_to_float(d.take):.1%}",
             f"{rao_to_tao(d.total_stake_rao):,.2f}", str(d.nominators),
             f"{rao_to_tao(d.player_stake_rao):,.2f}", f"{d.return_per_tao_day:.6f}",
             f"{d.validator_trust:.3f}", "*" if d.validator_permit else "")
@@ -32,6 +33,8 @@ def delegations_text(snapshot: Any) -> str:
     head = (f"Free [b]{format_tao(p.free_rao)}[/]  staked [b]{format_tao(p.staked_rao)}[/]  "
             f"earned [b]{format_tao(p.earned_rao)}[/].  Pick a validator below, type an amount, Delegate."
             + fee_note(snapshot))
+    if any(not d.accepts_delegation for d in snapshot.delegates):
+        head += "\n✗ = not a delegate: it accepts stake only from its owner (it has not called become_delegate)."
     if not p.stakes:
         return head + "\nYou have no delegations yet."
     rows = [f"  {s.hotkey} (uid {s.uid if s.uid is not None else '-'}): {format_tao(s.amount_rao)} staked, "

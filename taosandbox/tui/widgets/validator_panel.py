@@ -18,14 +18,11 @@ from taosandbox.tui.widgets.role_base import RolePanel
 
 
 def bonds_text(snapshot: Any, uid: int, top: int = 6) -> str:
-    """The validator's stored bonds to its top miners, from the last epoch (if the engine kept it)."""
-    epoch = getattr(snapshot, "last_epoch", None)
+    """The validator's stored bonds to its top miners, from the last epoch."""
+    epoch = snapshot.last_epoch
     if epoch is None:
         return "bonds: no epoch yet"
-    try:
-        row = list(epoch.row("bonds_stored", uid))
-    except Exception:
-        return "bonds: not available"
+    row = list(epoch.row("bonds_stored", uid))
     best = sorted(((v, j) for j, v in enumerate(row) if v), reverse=True)[:top]
     if not best:
         return "bonds: none yet (bonds grow from the weights you set)"
@@ -44,7 +41,8 @@ def validator_status(snapshot: Any, rows: list) -> str:
         lines.append(
             f"[b]UID {r.uid}[/] {r.hotkey}: stake [b]{format_tao(r.stake_rao)}[/]  permit {permit}  "
             f"vtrust [b]{r.validator_trust:.4f}[/]  dividends [b]{r.dividends:.4f}[/]  "
-            f"updated {r.updated} blocks ago  take {u16_to_float(r.take):.1%}  "
+            f"updated {r.updated} blocks ago  take {u16_to_float(r.take):.1%}"
+            f"{'' if r.delegate else ' (not a delegate yet: Set take makes it one)'}  "
             f"{uid_earned_text(r)}")
         lines.append("   " + bonds_text(snapshot, r.uid))
     lines.append(f"Free balance: [b]{format_tao(p.free_rao)}[/]." + fee_note(snapshot))

@@ -1,0 +1,211 @@
+"""The teacher's console: the roster, the class clock, broadcasts, lock, remove, the leaderboard and
+end class. A client of the class server like the students' games, so closing it leaves the class
+running; ``taosandbox teach ADDRESS --secret S`` opens it again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from taosandbox.classroom.client import ClassClient, ClassError
+
+ROSTER_COLUMNS = (("name", "Name", 16), ("role", "Role", 10), ("connected", "Online", 7),
+                  ("free_tao", "Free τ", 10), ("staked_tao", "Staked τ", 10), ("earned_tao", "Earned τ", 10),
+                  ("uids", "UIDs", 8), ("last_action", "Last action", 22))
+
+
+def roster_cells(row: dict[str, Any]) -> list[str]:
+    cells = []
+    for key, _title, _width in ROSTER_COLUMNS:
+        value = row.get(key)
+        if key == "connected":
+            value = "removed" if row.get("removed") else ("yes" if value else "no")
+        elif isinstance(value, float):
+            value = f"{value:,.4f}"
+        cells.append(str(value if value is not None else ""))
+    return cells
+
+
+def leaderboard_text(board: dict[str, list[dict[str, Any]]]) -> str:
+    lines = []
+    titles = {"miner": ("Miners", "earned_tao", "τ earned"),
+              "validator": ("Validators", "validator_trust", "validator trust"),
+              "delegator": ("Delegators", "return_per_tao", "τ earned per τ staked")}
+    for role, (title, key, unit) in titles.items():
+        rows = board.get(role, [])[:5]
+        lines.append(f"[b]{title}[/b] ({unit})")
+        lines += [f"  {i + 1}. {r['name']}: {r[key]:.4f}" for i, r in enumerate(rows)] or ["  nobody yet"]
+    return "\n".join(lines)
+
+
+def clock_text(roster: dict[str, Any]) -> str:
+    clock = roster.get("clock", {})
+    state = "ENDED" if roster.get("ended") else "paused" if clock.get("paused") else (
+        f"running at {clock.get('blocks_per_second', 0):g} blocks/s")
+    lock = "  ·  actions LOCKED" if roster.get("locked") else ""
+    online = sum(1 for r in roster.get("rows", []) if r.get("connected"))
+    return (f"Block {roster.get('block', 0):,}  ·  clock {state}{lock}  ·  code [b]{roster.get('code', '')}[/b]"
+            f"  ·  {online}/{len(roster.get('rows', []))} students online")
+
+
+class TeacherApp(App):
+    """The console; every key sends one teacher command and the server's answer shows as a note."""
+
+    TITLE = "taosandbox classroom: teacher"
+    CSS = """
+    #clock { height: 1; padding: 0 1; background: $boost; }
+    #body { height: 1fr; }
+    #roster { width: 3fr; }
+    #board { width: 1fr; padding: 0 1; border-left: solid $primary; }
+    #broadcast { dock: bottom; }
+    """
+    BINDINGS = [
+        Binding("space", "toggle_clock", "Pause/Run"),
+        Binding("n", "step", "Step"),
+        Binding("plus,equals_sign", "speed(1)", "Faster"),
+        Binding("minus", "speed(-1)", "Slower"),
+        Binding("N", "skip('epoch')", "Next epoch"),
+        Binding("h", "skip('halving')", "To halving"),
+        Binding("l", "toggle_lock", "Lock/Unlock"),
+        Binding("b", "broadcast", "Broadcast"),
+        Binding("x", "remove", "Remove student"),
+        Binding("E", "end_class", "End class"),
+        Binding("q", "quit", "Close console"),
+    ]
+
+    def __init__(self, address: str, secret: str) -> None:
+        super().__init__()
+        self.address, self.secret = address, secret
+        self.client: ClassClient | None = None
+        self.roster: dict[str, Any] = {}
+        self._confirm_end = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Connecting…", id="clock")
+        with Horizontal(id="body"):
+            yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="board"):
+                yield Static("", id="leaderboard")
+                yield Static("", id="note")
+        yield Input(placeholder="broadcast to every student (b), enter sends", id="broadcast")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#roster", DataTable)
+        for key, title, width in ROSTER_COLUMNS:
+            table.add_column(title, key=key, width=width)
+        self.connect()
+        self.set_interval(0.5, self._refresh)
+
+    @work(exclusive=True, group="connect")
+    async def connect(self) -> None:
+        try:
+            self.client = await ClassClient.teacher(self.address, self.secret)
+        except ClassError as exc:
+            self.query_one("#clock", Static).update(f"[red]{exc}[/red]")
+            return
+        self.query_one("#clock", Static).update(f"Connected to the class {self.client.welcome.get('class')}")
+
+    def _refresh(self) -> None:
+        client = self.client
+        if client is None:
+            return
+        if client.closed_reason and (client.ws is None or client.ws.closed):
+            self.query_one("#clock", Static).update(f"[red]{client.closed_reason}[/red]")
+            return
+        roster = client.snapshot
+        if not roster or roster is self.roster:
+            return
+        self.roster = roster
+        self.query_one("#clock", Static).update(clock_text(roster))
+        self.query_one("#leaderboard", Static).update(leaderboard_text(roster.get("leaderboard", {})))
+        self._show_rows(roster.get("rows", []))
+
+    def _show_rows(self, rows: list[dict[str, Any]]) -> None:
+        table = self.query_one("#roster", DataTable)
+        keys = {str(k.value) for k in table.rows}
+        with self.batch_update():
+            for row in rows:
+                cells = roster_cells(row)
+                key = row["coldkey"]
+                if key not in keys:
+                    table.add_row(*cells, key=key)
+                    continue
+                for (column, _t, _w), cell in zip(ROSTER_COLUMNS, cells):
+                    if table.get_cell(key, column) != cell:
+                        table.update_cell(key, column, cell)
+
+    # ---- commands ----
+    @work(group="commands")
+    async def send(self, command: str, **args: Any) -> None:
+        if self.client is None:
+            self.notify("Not connected to the class yet.", severity="warning")
+            return
+        try:
+            reply = await self.client.command(command, **args)
+        except (ClassError, TimeoutError) as exc:
+            self.notify(str(exc), title=command, severity="error")
+            return
+        if not reply.get("ok"):
+            self.notify(reply.get("reason") or "refused", title=command, severity="error")
+        elif command == "end":
+            text = f"Class ended. Results: {reply.get('csv')}\nSession: {reply.get('session')}"
+            self.query_one("#note", Static).update(text)
+            self.notify(text, title="End class", timeout=30)
+        else:
+            self.notify(command.replace("_", " ") + ": done", timeout=2)
+
+    def action_toggle_clock(self) -> None:
+        paused = self.roster.get("clock", {}).get("paused", True)
+        self.send("resume" if paused else "pause")
+
+    def action_step(self) -> None:
+        self.send("step", blocks=1)
+
+    def action_speed(self, delta: int) -> None:
+        self.send("speed", delta=delta)
+
+    def action_skip(self, to: str) -> None:
+        self.send("skip", to=to)
+
+    def action_toggle_lock(self) -> None:
+        self.send("unlock" if self.roster.get("locked") else "lock")
+
+    def action_broadcast(self) -> None:
+        self.query_one("#broadcast", Input).focus()
+
+    @on(Input.Submitted, "#broadcast")
+    def _broadcast(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.send("broadcast", text=event.value.strip())
+        event.input.value = ""
+        self.query_one("#roster", DataTable).focus()
+
+    def action_remove(self) -> None:
+        table = self.query_one("#roster", DataTable)
+        if not table.row_count:
+            self.notify("No student to remove.", severity="warning")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.send("remove", coldkey=key)
+
+    def action_end_class(self) -> None:
+        if not self._confirm_end:
+            self._confirm_end = True
+            self.notify("Press E again to end the class: results are written and actions stop.",
+                        title="End class?", severity="warning", timeout=6)
+            self.set_timer(6, lambda: setattr(self, "_confirm_end", False))
+            return
+        self._confirm_end = False
+        self.send("end")
+
+    async def action_quit(self) -> None:
+        if self.client is not None:
+            await self.client.close()
+        self.exit(0)
