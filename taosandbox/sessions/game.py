@@ -1,7 +1,7 @@
 """What the game calls: record a game from its start, autosave it, and continue the latest one.
 
-``taosandbox.tui.launch`` looks these up by name (``record``, ``autosave``, ``has_autosave``,
-``load_autosave``), so the app works with or without this package.
+``taosandbox.tui.launch`` calls them (``record``, ``autosave``, ``has_autosave``, ``load_autosave``) and
+turns a ``SessionError`` or ``OSError`` into a note for the player.
 """
 
 from __future__ import annotations
@@ -9,16 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from taosandbox.levels.session import LevelSession
 from taosandbox.sessions.format import SessionError
 from taosandbox.sessions.recorder import SessionRecorder
 from taosandbox.sessions.store import latest_autosave, load
 
 
 def _level_of(world: Any) -> Any:
-    try:
-        from taosandbox.levels.session import LevelSession
-    except ImportError:
-        return None
     session = LevelSession.of(world)
     return session.level if session is not None else None
 

@@ -24,6 +24,9 @@ class TaoApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "taosandbox"
+    # Screen classes for small terminals (app.tcss): 80×24, the default size, must stay playable.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("t", "toggle_theme", "Theme"),
@@ -76,7 +79,7 @@ class TaoApp(App):
     def _build_world(self, role: str, level: str | None, seed: int | None) -> None:
         try:
             world = new_game_world(role, level, seed)
-        except Exception as exc:  # a bad level or a missing engine: say so, stay on the title screen
+        except (ValueError, OSError) as exc:  # a bad level or scenario, an unreadable file: say so
             self.post_message(WorldBuilt(None, f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(WorldBuilt(world))
@@ -137,11 +140,11 @@ class TaoApp(App):
 
     @work(thread=True, exclusive=True, group="build")
     def _continue_world(self) -> None:
-        try:
-            from taosandbox import sessions  # type: ignore[attr-defined]
+        from taosandbox import sessions
 
+        try:
             world = sessions.load_autosave()
-        except Exception as exc:
+        except (sessions.SessionError, OSError) as exc:  # no save, or a file that cannot be replayed
             self.post_message(WorldBuilt(None, f"Cannot continue: {exc}"))
             return
         self.post_message(WorldBuilt(world))

@@ -44,14 +44,13 @@ def as_choice(item: Any) -> LevelChoice:
 
 
 def available_levels() -> list[LevelChoice]:
-    """Levels from ``taosandbox.levels.list_levels()``; empty when the loader is not installed."""
-    try:
-        from taosandbox.levels import list_levels  # type: ignore[import-not-found]
-    except ImportError:
-        return []
+    """Levels from ``taosandbox.levels.list_levels()`` (a broken level file is listed with its problem);
+    empty when the levels folder cannot be read."""
+    from taosandbox.levels import list_levels  # imported here: the title screen comes up before it
+
     try:
         return [as_choice(item) for item in list_levels()]
-    except Exception:  # a broken level file must not stop the title screen
+    except OSError:
         return []
 
 
@@ -86,23 +85,23 @@ def available_saves() -> list[Any]:
 
 def start_recording(world: Any) -> str | None:
     """Record the game from its start; returns a notice for the player (a continued game whose file
-    was only partly intact), or None. Never raises: a game that cannot be recorded goes on unsaved."""
+    was only partly intact), or None. A game that cannot be recorded (disk, damaged file) goes on unsaved."""
     from taosandbox import sessions
 
     try:
         return sessions.record(world).notice
-    except Exception as exc:  # noqa: BLE001 - saving must never take the game down
+    except (sessions.SessionError, OSError) as exc:  # saving must never take the game down
         return f"this game cannot be saved: {exc}"
 
 
 def autosave(world: Any) -> str | None:
-    """Save ``world`` for "continue"; returns a note for the player if it failed. Never raises."""
+    """Save ``world`` for "continue"; returns a note for the player if it could not be written."""
     if world is None:
         return None
     from taosandbox import sessions
 
     try:
         sessions.autosave(world)
-    except Exception as exc:  # noqa: BLE001 - quitting must never crash
+    except (sessions.SessionError, OSError) as exc:  # quitting must never crash on a full disk
         return f"autosave failed: {exc}"
     return None

@@ -2,20 +2,25 @@
 
 Pure computation: which numbers matter for a miner (its column) or a validator (its row), sorted,
 with cumulative stake, clipped amounts, dividend terms and a plain-language summary. The explain
-screen only renders what this module returns. Works on anything exposing ``EpochResult``'s
-attributes (numpy vectors) and ``matrix(name)``; fields a mechanism does not compute (Yuma 3 has no
-rank or trust) come back as None and are shown as "not used".
+screen only renders what this module returns. It reads an ``EpochResult`` (or anything with its
+vectors and its ``row``/``column``/``matrix`` methods): one row or column of the n x n matrices, never the
+whole matrix, so a 4096-uid subnet explains as fast as a small one. Fields a mechanism does not compute
+come back as None and are shown as "not used".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from taosandbox.chain.fixed import u16_share_i64f64
 from taosandbox.chain.units import format_tao, u16_to_float
+
+if TYPE_CHECKING:
+    from taosandbox.chain.yuma import EpochResult
+    from taosandbox.world.snapshot import Snapshot
 
 SHOWN_LIMIT = 20
 """Large subnets: list the 20 biggest contributors and say how many more there are."""
@@ -29,27 +34,34 @@ class ExplainError(ValueError):
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading an EpochResult defensively: Yuma 3 omits some fields, hand-built results omit others.
+# Reading an EpochResult: a field or matrix a result does not carry (a hand-built one, a mechanism
+# without it) reads as None.
 
 
-def _vector(result: Any, name: str) -> np.ndarray | None:
+def _vector(result: EpochResult, name: str) -> np.ndarray | None:
     value = getattr(result, name, None)
     if value is None:
         return None
     return np.asarray(value, dtype=float)
 
 
-def _matrix(result: Any, name: str) -> np.ndarray | None:
+def _row(result: EpochResult, name: str, i: int) -> np.ndarray | None:
+    """Row ``i`` of matrix ``name`` (what validator i holds towards every uid), or None without it."""
     try:
-        value = result.matrix(name)
-    except (AttributeError, KeyError, ValueError, TypeError):
-        value = getattr(result, name, None)
-    if value is None:
+        return np.asarray(result.row(name, i), dtype=float)
+    except (AttributeError, KeyError):
         return None
-    return np.asarray(value, dtype=float)
 
 
-def _mechanism(result: Any, default: str) -> str:
+def _column(result: EpochResult, name: str, j: int) -> np.ndarray | None:
+    """Column ``j`` of matrix ``name`` (what every validator holds towards uid j), or None without it."""
+    try:
+        return np.asarray(result.column(name, j), dtype=float)
+    except (AttributeError, KeyError):
+        return None
+
+
+def _mechanism(result: EpochResult, default: str) -> str:
     return str(getattr(result, "mechanism", None) or default)
 
 
@@ -236,7 +248,7 @@ def _trim_consensus(rows: list[ConsensusRow], limit: int) -> tuple[tuple[Consens
     return tuple(rows[:keep]), len(rows) - min(keep, len(rows))
 
 
-def emission_share_denominator(result: Any) -> float:
+def emission_share_denominator(result: EpochResult) -> float:
     """S = ΣI + ΣD (2 normally, 0 when the epoch fell back to stake, §4.13)."""
     incentive = _vector(result, "incentive")
     dividends = _vector(result, "dividends")
@@ -248,7 +260,7 @@ def emission_share_denominator(result: Any) -> float:
     return total
 
 
-def _fallback_text(result: Any) -> str | None:
+def _fallback_text(result: EpochResult) -> str | None:
     fallback = getattr(result, "emission_fallback", None)
     if fallback is None or fallback is False:
         return None
@@ -260,7 +272,7 @@ def _fallback_text(result: Any) -> str | None:
 
 
 def explain_miner(
-    result: Any, uid: int, *, kappa: float, block: int | None = None, mechanism: str = "yuma_2024",
+    result: EpochResult, uid: int, *, kappa: float, block: int | None = None, mechanism: str = "yuma_2024",
     limit: int = SHOWN_LIMIT,
 ) -> MinerWalkthrough:
     """Column ``uid`` of ``result`` worked through (§4.5–§4.13)."""
@@ -269,10 +281,13 @@ def explain_miner(
     active_stake = _vector(result, "active_stake")
     if active_stake is None:
         active_stake = np.zeros(n)
-    w_bar = _matrix(result, "weights_masked_normalized")
-    w_tilde = _matrix(result, "weights_clipped")
-    column = w_bar[:, uid] if w_bar is not None else np.zeros(n)
-    clipped = w_tilde[:, uid] if w_tilde is not None else np.minimum(column, 0.0)
+    column = _column(result, "weights_masked_normalized", uid)
+    if column is None:
+        column = np.zeros(n)
+    clipped = _column(result, "weights_clipped", uid)
+    have_clipped = clipped is not None
+    if clipped is None:
+        clipped = np.minimum(column, 0.0)
 
     involved = [i for i in range(n) if active_stake[i] > 0 or column[i] > _EPS]
     involved.sort(key=lambda i: (-active_stake[i], i))
@@ -286,12 +301,10 @@ def explain_miner(
     prerank = _value(result, "preranks", uid, default=float(active_stake @ column))
     consensus = _value(result, "consensus", uid, default=0.0)
     # R_j before normalising: EpochResult stores the normalised rank, trust needs the raw one.
-    if w_tilde is not None:
-        raw_ranks = active_stake @ w_tilde
-    else:
-        raw_ranks = np.zeros(n)
-    rank_raw = float(raw_ranks[uid])
-    rank_raw_total = float(raw_ranks.sum())
+    # R_j = Σ_i a_i W̃_ij (this column); ΣR = Σ_i a_i Σ_j W̃_ij (one row per validator with stake).
+    rank_raw = float(active_stake @ clipped) if have_clipped else 0.0
+    rank_raw_total = float(sum(active_stake[i] * _row(result, "weights_clipped", i).sum()
+                               for i in np.flatnonzero(active_stake))) if have_clipped else 0.0
     # Yuma 3's chain no longer uses rank or trust (§11); the engine still reports them for display.
     rank = _value(result, "ranks", uid)
     trust = _value(result, "trust", uid)
@@ -340,7 +353,7 @@ def _miner_summary(uid: int, rao: float, voting: list[ReceivedWeight], above: li
 
 
 def explain_validator(
-    result: Any, uid: int, *, kappa: float, take_u16: int | None = None, block: int | None = None,
+    result: EpochResult, uid: int, *, kappa: float, take_u16: int | None = None, block: int | None = None,
     mechanism: str = "yuma_2024", limit: int = SHOWN_LIMIT,
 ) -> ValidatorWalkthrough:
     """Row ``uid`` of ``result`` worked through (§4.2–§4.13, §5 for the take)."""
@@ -358,10 +371,12 @@ def explain_validator(
     incentive = _vector(result, "incentive")
     if incentive is None:
         incentive = np.zeros(n)
-    w_bar = _matrix(result, "weights_masked_normalized")
-    w_tilde = _matrix(result, "weights_clipped")
-    row = w_bar[uid] if w_bar is not None else np.zeros(n)
-    row_clipped = w_tilde[uid] if w_tilde is not None else np.zeros(n)
+    row = _row(result, "weights_masked_normalized", uid)
+    if row is None:
+        row = np.zeros(n)
+    row_clipped = _row(result, "weights_clipped", uid)
+    if row_clipped is None:
+        row_clipped = np.zeros(n)
 
     weighted = [j for j in range(n) if row[j] > _EPS]
     weighted.sort(key=lambda j: (-row[j], j))
@@ -404,7 +419,8 @@ def explain_validator(
     )
 
 
-def _bond_terms(result: Any, uid: int, a_i: float, incentive: np.ndarray, *, yuma3: bool) -> list[BondTerm]:
+def _bond_terms(result: EpochResult, uid: int, a_i: float, incentive: np.ndarray, *,
+                yuma3: bool) -> list[BondTerm]:
     """Row ``uid``'s bonds, one term per miner it holds a bond (or a new bond) in.
 
     2024 (§4.11–4.12): B*_ij is the EMA bond, column-normalised; ΔB_ij the instant bond.
@@ -412,14 +428,13 @@ def _bond_terms(result: Any, uid: int, a_i: float, incentive: np.ndarray, *, yum
     ``bonds_delta`` holds the weights for bonds Wb_ij (there is no stake-weighted ΔB).
     """
     n = len(incentive)
-    delta = _matrix_row(result, "bonds_delta", uid, n)
-    normalized = _matrix_row(result, "bonds_ema_col_normalized", uid, n)
-    stored = _matrix_row(result, "bonds_stored", uid, n)
+    delta = _row(result, "bonds_delta", uid)
+    normalized = _row(result, "bonds_ema_col_normalized", uid)
+    stored = _row(result, "bonds_stored", uid)
     if normalized is None and stored is not None and yuma3:
         # Results without the normalised matrix: normalise the stored bonds' columns here.
-        full = _matrix(result, "bonds_stored")
-        sums = full.sum(axis=0)
-        normalized = np.divide(full[uid], sums, out=np.zeros(n), where=sums > 0)
+        sums = np.array([_column(result, "bonds_stored", j).sum() for j in range(n)])
+        normalized = np.divide(stored, sums, out=np.zeros(n), where=sums > 0)
     if normalized is None:
         normalized = np.zeros(n)
     scale = a_i if yuma3 else 1.0
@@ -464,7 +479,7 @@ def _validator_summary(uid: int, rao: float, a_i: float, s_i: float, permit: boo
 # Entry point from a Snapshot
 
 
-def is_validator_view(snapshot: Any, result: Any, uid: int) -> bool:
+def is_validator_view(snapshot: Snapshot | None, result: EpochResult, uid: int) -> bool:
     """Explain ``uid`` as a validator (its row) or a miner (its column).
 
     The snapshot's role decides; without one, a uid with active stake or weights set is a validator.
@@ -473,13 +488,13 @@ def is_validator_view(snapshot: Any, result: Any, uid: int) -> bool:
     if row is not None and row.role in ("miner", "validator"):
         return row.role == "validator"
     active_stake = _vector(result, "active_stake")
-    w_bar = _matrix(result, "weights_masked_normalized")
+    row = _row(result, "weights_masked_normalized", uid)
     has_stake = active_stake is not None and active_stake[uid] > 0
-    has_weights = w_bar is not None and w_bar[uid].sum() > _EPS
+    has_weights = row is not None and row.sum() > _EPS
     return bool(has_stake or has_weights)
 
 
-def explain(snapshot: Any, uid: int, *, as_validator: bool | None = None) -> Walkthrough:
+def explain(snapshot: Snapshot, uid: int, *, as_validator: bool | None = None) -> Walkthrough:
     """The walkthrough of ``snapshot.last_epoch`` for ``uid``.
 
     Raises ``ExplainError`` (one line) when no epoch has run yet or the uid is not in the epoch.
@@ -499,7 +514,7 @@ def explain(snapshot: Any, uid: int, *, as_validator: bool | None = None) -> Wal
     return explain_miner(result, uid, kappa=hp.kappa_fraction, block=block, mechanism=hp.mechanism)
 
 
-def _size(result: Any) -> int:
+def _size(result: EpochResult) -> int:
     for name in ("active_stake", "stake_normalized", "incentive", "consensus"):
         vector = _vector(result, name)
         if vector is not None:
@@ -507,22 +522,14 @@ def _size(result: Any) -> int:
     raise ExplainError("The epoch result has no per-uid vectors to explain.")
 
 
-def _check_uid(result: Any, uid: int) -> int:
+def _check_uid(result: EpochResult, uid: int) -> int:
     n = _size(result)
     if not isinstance(uid, (int, np.integer)) or isinstance(uid, bool) or not 0 <= uid < n:
         raise ExplainError(f"uid {uid!r} is not in the last epoch (uids 0..{n - 1}).")
     return n
 
 
-def _matrix_row(result: Any, name: str, i: int, n: int) -> np.ndarray | None:
-    try:
-        return np.asarray(result.row(name, i), dtype=float)
-    except (AttributeError, KeyError, ValueError, TypeError):
-        full = _matrix(result, name)
-        return None if full is None else full[i]
-
-
-def _value(result: Any, name: str, uid: int, default: float | None = None) -> float | None:
+def _value(result: EpochResult, name: str, uid: int, default: float | None = None) -> float | None:
     vector = _vector(result, name)
     if vector is None:
         return default

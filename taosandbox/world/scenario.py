@@ -8,8 +8,10 @@ field by its dotted path (``neurons[2].stake_tao``) so a level loader can point 
 from __future__ import annotations
 
 import copy
+import functools
 import math
-from dataclasses import dataclass, field, fields
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 from taosandbox.chain.units import U16_MAX
@@ -180,96 +182,95 @@ class Scenario:
 
 
 # ---------------------------------------------------------------- building with problems
-_NESTED = {"task": TaskConfig, "player": PlayerSpec, "chain": ChainConfig,
-           "governance": GovernanceConfig}
-_LISTS = {"neurons": NeuronSpec, "nominators": NominatorSpec, "arrivals": ArrivalSpec,
-          "upgrades": UpgradeSpec}
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    """Field name -> its real type (``int``, ``float | None``, ``tuple[str, ...]``, a nested dataclass)."""
+    return typing.get_type_hints(cls)
 
 
-def _check_type(value: Any, annotation: str, path: str, problems: list[Problem]) -> Any:
-    """Coerce and check one leaf value against its annotation (as a string)."""
-    optional = "None" in annotation
-    if value is None:
-        if optional:
+def _check_type(value: Any, hint: Any, path: str, problems: list[Problem]) -> Any:
+    """Coerce and check one leaf value against its field's type; a wrong value is reported, not raised."""
+    args = typing.get_args(hint)
+    if type(None) in args:  # ``X | None``: None is allowed, otherwise check against X
+        if value is None:
             return None
+        (hint,) = [a for a in args if a is not type(None)]
+    elif value is None:
         problems.append(Problem(path, "must not be empty"))
         return None
-    base = annotation.replace(" | None", "")
-    if base == "bool":
+    if typing.get_origin(hint) is tuple:
+        return _check_items(value, typing.get_args(hint)[0], path, problems)
+    if hint is bool:
         if not isinstance(value, bool):
             problems.append(Problem(path, f"expected true or false, got {value!r}"))
         return value
-    if base == "int":
+    if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
                 return int(value)
             problems.append(Problem(path, f"expected a whole number, got {value!r}"))
         return value
-    if base == "float":
+    if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             problems.append(Problem(path, f"expected a number, got {value!r}"))
             return value
         return float(value)
-    if base == "str":
+    if hint is str:
         if not isinstance(value, str):
             problems.append(Problem(path, f"expected text, got {value!r}"))
         return value
-    if base == "dict":
+    if hint is dict:
         if not isinstance(value, dict):
             problems.append(Problem(path, f"expected a mapping, got {value!r}"))
         return value
-    if base.startswith("tuple[str"):
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            problems.append(Problem(path, f"expected a list of names, got {value!r}"))
-            return ()
-        return tuple(value)
-    if base.startswith("tuple[dict"):
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, dict) for v in value):
-            problems.append(Problem(path, f"expected a list of mappings, got {value!r}"))
-            return ()
-        return tuple(dict(v) for v in value)
-    if base.startswith("tuple[str"):
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            problems.append(Problem(path, f"expected a list of names, got {value!r}"))
-            return ()
-        return tuple(value)
-    if base.startswith("tuple"):
-        if not isinstance(value, (list, tuple)) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        ):
-            problems.append(Problem(path, f"expected a list of whole numbers, got {value!r}"))
-            return ()
-        return tuple(value)
-    return value
+    raise TypeError(f"{path}: a scenario field of type {hint!r} has no check")
+
+
+def _check_items(value: Any, item: type, path: str, problems: list[Problem]) -> tuple:
+    """A ``tuple[item, ...]`` field, written as a list of names, mappings or whole numbers."""
+    if item is str:
+        ok, what = isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value), "names"
+    elif item is dict:
+        ok, what = isinstance(value, (list, tuple)) and all(isinstance(v, dict) for v in value), "mappings"
+    elif item is int:
+        ok = isinstance(value, (list, tuple)) and all(isinstance(v, int) and not isinstance(v, bool)
+                                                       for v in value)
+        what = "whole numbers"
+    else:
+        raise TypeError(f"{path}: a scenario list of {item!r} has no check")
+    if not ok:
+        problems.append(Problem(path, f"expected a list of {what}, got {value!r}"))
+        return ()
+    return tuple(dict(v) for v in value) if item is dict else tuple(value)
 
 
 def _build(cls: type, data: Any, prefix: str, problems: list[Problem]) -> Any:
+    """``cls`` from plain data, each field read by its type: nested entries and lists of them recurse."""
     if not isinstance(data, dict):
         problems.append(Problem(prefix.rstrip("."), f"expected a mapping, got {data!r}"))
         return cls()
-    names = [f.name for f in fields(cls)]
+    types = _field_types(cls)
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         path = f"{prefix}{key}"
-        if key not in names:
-            problems.append(Problem(path, f"unknown field{did_you_mean(str(key), names)}"))
+        if key not in types:
+            problems.append(Problem(path, f"unknown field{did_you_mean(str(key), list(types))}"))
             continue
-        if cls is Scenario and key == "hyperparameters":
+        hint = types[key]
+        items = typing.get_args(hint)[0] if typing.get_origin(hint) is tuple else None
+        if hint is Hyperparameters:
             kwargs[key] = _build_hyperparameters(value, path, problems)
-        elif cls is Scenario and key in _NESTED:
-            kwargs[key] = _build(_NESTED[key], value, f"{path}.", problems)
-        elif cls is Scenario and key in _LISTS:
+        elif is_dataclass(hint):
+            kwargs[key] = _build(hint, value, f"{path}.", problems)
+        elif is_dataclass(items):
             if not isinstance(value, list):
                 problems.append(Problem(path, f"expected a list, got {value!r}"))
                 continue
-            kwargs[key] = tuple(
-                _build(_LISTS[key], item, f"{path}[{i}].", problems) for i, item in enumerate(value)
-            )
+            kwargs[key] = tuple(_build(items, item, f"{path}[{i}].", problems) for i, item in enumerate(value))
         elif cls is Scenario and key == "extra":
             kwargs[key] = value if isinstance(value, dict) else {}
         else:
-            annotation = next(f.type for f in fields(cls) if f.name == key)
-            kwargs[key] = _check_type(value, str(annotation), path, problems)
+            kwargs[key] = _check_type(value, hint, path, problems)
     start = len(problems)
     try:
         obj = cls(**kwargs)

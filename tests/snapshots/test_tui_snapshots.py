@@ -36,3 +36,24 @@ def test_game_screen_validator_panel(snap_compare):
         await advance(pilot, 20)
 
     assert snap_compare(game_app("validator"), terminal_size=(120, 40), run_before=run_before)
+
+
+# 80x24, the default terminal (issue 15 item 4): banner and every button on the title, metagraph rows,
+# the validator's fields (stacked, borderless, the panel scrolls) under a three-line header.
+def test_title_screen_80x24(snap_compare):
+    assert snap_compare(TaoApp(), terminal_size=(80, 24))
+
+
+def test_game_screen_metagraph_80x24(snap_compare):
+    async def run_before(pilot) -> None:
+        await pilot.press("1")
+        await advance(pilot, 20)
+
+    assert snap_compare(game_app("miner"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_game_screen_validator_panel_80x24(snap_compare):
+    async def run_before(pilot) -> None:
+        await advance(pilot, 20)
+
+    assert snap_compare(game_app("validator"), terminal_size=(80, 24), run_before=run_before)

@@ -9,7 +9,9 @@ from tests.tui.conftest import advance, wait_for_workers
 
 async def wait_for_screen(pilot, name: str) -> None:
     for _ in range(300):
-        if type(pilot.app.screen).__name__ == name:
+        screen = pilot.app.screen
+        # mounted, and (a game) showing its first snapshot: on a loaded machine the type came first
+        if type(screen).__name__ == name and screen.is_mounted and getattr(screen, "snapshot", True) is not None:
             return
         await pilot.pause(0.05)
     raise AssertionError(f"{name} never showed; stack: {[type(s).__name__ for s in pilot.app.screen_stack]}")

@@ -240,3 +240,18 @@ def test_yuma3_walkthrough_dividend_terms_add_up_to_the_engines_dividends():
     walk = explain_validator(result, 0, kappa=hp.kappa_fraction)
     assert walk.mechanism == "yuma3_2026"
     assert all(t.bond_delta is None and t.weight_for_bonds is not None for t in walk.bond_terms)
+
+
+@pytest.mark.parametrize("mechanism", ["yuma_2024", "yuma3_2026"])
+def test_explaining_reads_rows_and_columns_and_never_expands_a_matrix(mechanism, monkeypatch):
+    from taosandbox.chain.yuma import EpochResult
+
+    result, hp = _run(mechanism)
+
+    def refuse(self, name):
+        raise AssertionError(f"explain expanded the n x n matrix {name}")
+
+    monkeypatch.setattr(EpochResult, "matrix", refuse)
+    for uid in range(result.n):
+        explain_miner(result, uid, kappa=hp.kappa_fraction)
+        explain_validator(result, uid, kappa=hp.kappa_fraction)

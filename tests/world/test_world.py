@@ -279,3 +279,22 @@ def test_a_nominator_cannot_stake_on_a_hotkey_that_is_not_a_delegate():
     assert not outcome.ok and "not a delegate" in outcome.reason
     assert world.state_hash() == before
     assert world.apply(AddStake(hotkey="val-1", amount_rao=10**9)).ok
+
+
+def test_the_players_validator_becomes_a_delegate_then_its_take_rises_only_after_the_rate_limit():
+    """do_become_delegate then do_increase_take (staking/*.rs v1.2.5): an increase within
+    TxDelegateTakeRateLimit (216000 blocks) of becoming a delegate is refused, a decrease is not."""
+    from taosandbox.world.actions import BecomeDelegate
+
+    world = World(small_scenario(9, player={"role": "validator", "balance_tao": 50, "register": True}))
+    world.advance(2)
+    hotkey = world.snapshot().player.hotkeys[0]
+    assert not world.snapshot().neuron(world.snapshot().player.uids[0]).delegate
+    assert world.apply(BecomeDelegate(hotkey=hotkey, take=5000)).ok
+    assert world.snapshot().neuron(world.snapshot().player.uids[0]).delegate
+    before = world.state_hash()
+    outcome = world.apply(SetTake(hotkey=hotkey, take=6000))
+    assert not outcome.ok and "once per 216000 blocks" in outcome.reason
+    assert world.state_hash() == before
+    assert world.apply(SetTake(hotkey=hotkey, take=4000)).ok
+    assert world.subnet.ledger.take[hotkey] == 4000

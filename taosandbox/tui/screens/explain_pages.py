@@ -289,7 +289,8 @@ The validator's emission V is shared with everyone who staked on its hotkey (nom
 hotkey owner keeps the **take**; the rest is split **pro rata to stake**, the owner's own stake
 included, and restaked.
 
-*take = floor(V × take_u16 / 65535)*, *nominators = V − take*
+*take = floor(V × take_u16 / 65535)*, *nominators = V − take* (in the chain's I64F64 fixed point,
+which can make the take 1 rao smaller). Stake added since the hotkey's last drain does not count yet.
 
 | | |
 |---|---:|

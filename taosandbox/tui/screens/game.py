@@ -37,6 +37,10 @@ from taosandbox.tui.widgets.neuron_table import LEGEND, NeuronTable
 from taosandbox.tui.widgets.validator_panel import ValidatorPanel
 
 
+SHORT_ROWS = 30
+"""Below this many rows the screen is "-short" (TaoApp.VERTICAL_BREAKPOINTS): compact forms."""
+
+
 class GameScreen(TimeControls, TabFeeding, PlayerActions, LevelFlow, Screen):
     """One running world, shown live."""
 
@@ -103,6 +107,12 @@ class GameScreen(TimeControls, TabFeeding, PlayerActions, LevelFlow, Screen):
                 yield self._objectives_panel()
         yield EventLog(id="events")
         yield Footer()
+
+    def on_resize(self) -> None:
+        """On a short terminal, inputs and buttons drop their borders (one row each instead of three)."""
+        short = self.size.height < SHORT_ROWS
+        for widget in self.query("RolePanel Input, RolePanel Button, GovernancePanel Input, GovernancePanel Button"):
+            widget.compact = short  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         role = self.role

@@ -11,7 +11,7 @@ from typing import Any
 from textual.widgets import Static, TabbedContent, TabPane
 
 from taosandbox.chain.units import format_tao
-from taosandbox.tui.widgets.neuron_table import NeuronTable
+from taosandbox.tui.widgets.neuron_table import LEGEND, NeuronTable, permit_note
 
 TABS = ("metagraph", "miner", "validator", "delegator", "charts", "governance")
 
@@ -42,6 +42,8 @@ class TabFeeding:
         active = self.query_one(TabbedContent).active
         if active == "metagraph":
             self.query_one("#metagraph-title", Static).update(metagraph_title(self.snapshot))
+            note = permit_note(self.snapshot)
+            self.query_one("#legend", Static).update(f"{LEGEND}\n{note}" if note else LEGEND)
             self.query_one(NeuronTable).show(self.snapshot.neurons)
         elif active in ("miner", "validator", "delegator", "governance"):
             self.query_one(f"#{active}-panel").show(self.snapshot)  # type: ignore[attr-defined]

@@ -55,6 +55,8 @@ class HelpScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not self.query("#help-pages"):  # closed again before it mounted (a key right after ?)
+            return
         pages = self.query_one("#help-pages", OptionList)
         pages.highlighted = self.start
         pages.focus()

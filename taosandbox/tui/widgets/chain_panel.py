@@ -6,6 +6,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
 from taosandbox.chain.emission import halving_progress
@@ -42,13 +43,38 @@ def player_drain(snapshot: Any) -> int | None:
     return min(own) if own else None
 
 
-def player_line(snapshot: Any) -> str:
+def pack(items: list[str], width: int, gap: str = "  ") -> str:
+    """Items (markup) joined by ``gap``, breaking lines only between items, so an amount never wraps
+    away from its label (``spent: burned`` / ``6.2924 τ``). ``width`` 0: one line."""
+    lines: list[str] = []
+    line, used = "", 0
+    for item in items:
+        size = Content.from_markup(item).cell_length
+        if line and width and used + len(gap) + size > width:
+            lines.append(line)
+            line, used = "", 0
+        line, used = (line + gap + item, used + len(gap) + size) if line else (item, size)
+    return "\n".join(lines + [line])
+
+
+def player_line(snapshot: Any, width: int = 0) -> str:
     p = snapshot.player
     uids = ", ".join(map(str, p.uids)) or "none"
-    return (f"[b]you[/] ({p.role}, coldkey {p.coldkey})  free [b]{format_tao(p.free_rao)}[/]  "
-            f"staked [b]{format_tao(p.staked_rao)}[/]  {earned_text(p.earned_rao, p.pending_rao, player_drain(snapshot))}"
-            + spending_text(p)
-            + f"  uids: {uids}")
+    items = [f"[b]you[/] ({p.role}, coldkey {p.coldkey})", f"free [b]{format_tao(p.free_rao)}[/]",
+             f"staked [b]{format_tao(p.staked_rao)}[/]", earned_text(p.earned_rao, p.pending_rao, player_drain(snapshot))]
+    spent = spending_text(p).strip()
+    if spent:
+        items.append(spent)
+    items.append(f"uids: {uids}")
+    return pack(items, width)
+
+
+def compact_line(snapshot: Any, width: int = 0) -> str:
+    """Issuance, emission and the halving in one line, for a short terminal (the header collapses)."""
+    blocks = snapshot.blocks_to_next_halving
+    halving = f"halving in ~{blocks:,} blocks" if blocks is not None else "no further halving"
+    return pack([f"issued [b]{format_tao(snapshot.total_issuance_rao, 0)}[/]",
+                 f"emission [b]{format_tao(snapshot.block_emission_rao, 3)}[/]/block", halving], width)
 
 
 class ChainPanel(Vertical):
@@ -67,8 +93,12 @@ class ChainPanel(Vertical):
         & #halving-bar #percentage { display: none; }
         & #halving-bar #eta { display: none; }
         &.-paused #time-line { color: $text-warning; }
+        & #compact-line { display: none; }
     }
     """
+
+    _last: tuple[Any, bool, str] | None = None
+    """The last (snapshot, paused, speed) shown, to lay the lines out again on resize."""
 
     def compose(self) -> ComposeResult:
         yield Static("Building the world…", id="time-line", markup=True)
@@ -76,6 +106,7 @@ class ChainPanel(Vertical):
         with Horizontal(id="halving-row"):
             yield ProgressBar(total=100, show_eta=False, id="halving-bar")
             yield Static("", id="halving-line")
+        yield Static("", id="compact-line")
         yield Static("", id="player-line")
 
     def show(self, snapshot: Any, *, paused: bool, speed: str) -> None:
@@ -87,4 +118,12 @@ class ChainPanel(Vertical):
         self.query_one("#halving-bar", ProgressBar).update(
             total=100, progress=100 * (snapshot.total_issuance_rao - last) / span)
         self.query_one("#halving-line", Static).update(halving_line(snapshot))
-        self.query_one("#player-line", Static).update(player_line(snapshot))
+        self._last = (snapshot, paused, speed)
+        width = self.content_region.width
+        self.query_one("#compact-line", Static).update(compact_line(snapshot, width))
+        self.query_one("#player-line", Static).update(player_line(snapshot, width))
+
+    def on_resize(self) -> None:
+        if self._last is not None:  # lines are packed for a width: pack them again
+            snapshot, paused, speed = self._last
+            self.show(snapshot, paused=paused, speed=speed)

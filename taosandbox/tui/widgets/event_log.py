@@ -84,9 +84,25 @@ class EventLog(RichLog):
         """Every line written, (text, kind), so the filter can show them again."""
         self.mine_only = False
         """Show only the player's lines (and errors)."""
+        self._width = 0
+        """The width the lines were wrapped at (0 until the log has a size)."""
 
     def on_mount(self) -> None:
         self._show_title()
+
+    def on_resize(self, event) -> None:
+        """Wrap at the log's own width (not the console's 78), and again when it changes."""
+        super().on_resize(event)
+        width = self.scrollable_content_region.width
+        if width and width != self._width:
+            self._width = width
+            self._show_kept()
+
+    def _show_kept(self) -> None:
+        self.clear()
+        for text, kind in self.lines_kept:
+            if self._shown(kind):
+                self._write(text, kind)
 
     def _show_title(self) -> None:
         self.border_title = "your events only (f: all)" if self.mine_only else "events (f: only yours)"
@@ -102,10 +118,7 @@ class EventLog(RichLog):
         """Switch between every line and the player's own (and errors); re-shows the kept lines."""
         self.mine_only = not self.mine_only
         self._show_title()
-        self.clear()
-        for text, kind in self.lines_kept:
-            if self._shown(kind):
-                self._write(text, kind)
+        self._show_kept()
 
     def _shown(self, kind: str) -> bool:
         return not self.mine_only or kind != "other"
@@ -123,7 +136,7 @@ class EventLog(RichLog):
             style = f"bold {theme.accent or theme.primary}"
         else:
             style = ""
-        self.write(Text(("★ " if kind == "mine" else "  ") + text, style=style))
+        self.write(Text(("★ " if kind == "mine" else "  ") + text, style=style), width=self._width or None)
 
 
 __all__ = ["EventLog", "summarise"]

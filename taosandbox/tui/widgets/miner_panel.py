@@ -8,6 +8,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import Button, Select, Static
 
 from taosandbox.chain.units import format_tao
@@ -22,31 +23,21 @@ CONFIRM_SECONDS = 5
 
 
 def model_kinds() -> dict[str, Any]:
-    """``taosandbox.market.MODEL_KINDS`` (imported lazily: the market may pull in scikit-learn)."""
-    try:
-        from taosandbox.market import MODEL_KINDS  # type: ignore[attr-defined]
-    except Exception:  # the market package is not there yet, or broke: offer the default model
-        return {"logistic": {}}
-    return dict(MODEL_KINDS) or {"logistic": {}}
+    """``taosandbox.market.MODEL_KINDS``, imported when the panel is built (the title screen loads no market)."""
+    from taosandbox.market import MODEL_KINDS
+
+    return dict(MODEL_KINDS)
 
 
 def budget_range() -> tuple[int, int]:
-    try:
-        from taosandbox.market import BUDGET_RANGE
-    except Exception:
-        return 10, 1000
+    from taosandbox.market import BUDGET_RANGE
+
     return int(BUDGET_RANGE[0]), int(BUDGET_RANGE[1])
 
 
-def allowed_params(info: Any) -> dict[str, Any] | None:
-    """The settings a model kind accepts, whatever shape its info has; None = unknown (accept any)."""
-    for key in ("params", "hyperparameters", "allowed", "allowed_params"):
-        value = info.get(key) if isinstance(info, dict) else getattr(info, key, None)
-        if isinstance(value, dict):
-            return value
-        if isinstance(value, (list, tuple, set, frozenset)):
-            return {name: None for name in value}
-    return None
+def allowed_params(kind: Any) -> dict[str, Any]:
+    """The settings a model kind (a ``market.ModelKind``) accepts: name -> its ``market.Param``."""
+    return dict(kind.params)
 
 
 def risk_text(snapshot: Any, row: Any) -> str:
@@ -105,23 +96,21 @@ class MinerPanel(RolePanel):
             yield Button("Deregister", variant="error", id="miner-deregister")
 
     def _params_hint(self, kind: str) -> str:
-        allowed = allowed_params(self.kinds.get(kind, {}))
+        allowed = allowed_params(self.kinds[kind])
         return ", ".join(f"{name}=…" for name in allowed) if allowed else "defaults"
 
     def _parse_params(self, text: str) -> dict:
         kind = self._kind()
-        allowed = allowed_params(self.kinds.get(kind, {}))
+        allowed = allowed_params(self.kinds[kind])
         params = parse_params(text, allowed)
         for name, value in params.items():  # ranges and choices, as the market will check them
-            check = getattr((allowed or {}).get(name), "check", None)
-            if callable(check):
-                params[name] = check(kind, name, value)
+            params[name] = allowed[name].check(kind, name, value)
         return params
 
     def _kind(self) -> str:
         try:
             value = self.query_one("#miner-model", Select).value
-        except Exception:
+        except NoMatches:  # asked before the form is composed
             value = None
         return value if isinstance(value, str) else next(iter(self.kinds))
 

@@ -6,7 +6,7 @@ so a repaint only formats the rows on screen that changed (toolong's ``log_lines
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from rich.segment import Segment
@@ -55,7 +55,32 @@ COLUMNS: tuple[Column, ...] = (
            lambda r: (r.role, r.strategy), right=False),
 )
 MARK_WIDTH = 2
-LEGEND = "★ yours   ◆ immune   ✖ next to be pruned   VAL * = validator permit   s/S sort, r reverse"
+
+NARROW_KEYS = ("uid", "stake", "incentive", "dividends", "emission", "val", "hotkey", "role")
+"""Columns kept when the full table does not fit (80 columns): who is who and what each earns."""
+NARROW_COLUMNS: tuple[Column, ...] = tuple(
+    replace(c, width=12, cell=lambda r: f"{r.role[:3]}/{r.strategy}"[:12]) if c.key == "role" else c
+    for c in COLUMNS if c.key in NARROW_KEYS)
+
+
+def columns_width(columns: tuple[Column, ...]) -> int:
+    return MARK_WIDTH + sum(c.width + 1 for c in columns)
+
+
+FULL_TABLE_MIN_WIDTH = columns_width(COLUMNS) - 8
+"""Narrower than this, the table shows NARROW_COLUMNS (the last 8 columns of ROLE/STRATEGY may go)."""
+LEGEND = "★ yours  ◆ immune  ✖ next to prune  VAL * = permit  s/S sort, r reverse"
+
+
+def permit_note(snapshot) -> str:
+    """Why VAL shows ``*`` on rows that are not validators: a permit goes to the top K UIDs by stake
+    (YUMA_SPEC §4.3, ``max_allowed_validators``), whatever they do, so with at most K UIDs every UID,
+    miners included, holds one. '' when the column needs no word."""
+    k = snapshot.hyperparameters.max_allowed_validators
+    neurons = snapshot.neurons
+    if not neurons or not all(r.validator_permit for r in neurons) or all(r.role == "validator" for r in neurons):
+        return ""
+    return f"VAL *: the top {k} UIDs by stake get a permit; all {len(neurons)} here do, miners too."
 
 
 def mark(row: Any) -> str:
@@ -127,7 +152,7 @@ class NeuronTable(ScrollView, can_focus=True):
         uid = self.cursor_uid
         col = COLUMNS[self.sort_index]
         self._rows = tuple(sorted(neurons, key=col.sort, reverse=self.sort_reverse))
-        self.virtual_size = Size(self._total_width(), len(self._rows) + 1)
+        self.virtual_size = Size(columns_width(self.columns), len(self._rows) + 1)
         if uid is not None:
             self._move_cursor_to(uid)
         self.refresh()
@@ -148,9 +173,22 @@ class NeuronTable(ScrollView, can_focus=True):
                 self.set_reactive(NeuronTable.cursor, i)
                 return
 
-    @staticmethod
-    def _total_width() -> int:
-        return MARK_WIDTH + sum(c.width + 1 for c in COLUMNS)
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """Every column when they fit, else the narrow set (sorting still goes by ``COLUMNS[sort_index]``)."""
+        width = self.size.width
+        return COLUMNS if not width or width >= FULL_TABLE_MIN_WIDTH else NARROW_COLUMNS
+
+    def on_resize(self) -> None:
+        if self.sort_key not in {c.key for c in self.columns}:
+            self.sort_index = 0  # sorted by a column the narrow table does not show: back to UID
+        self._line_cache.clear()
+        self.virtual_size = Size(columns_width(self.columns), len(self._rows) + 1)
+        self.refresh()
+
+    @property
+    def sort_key(self) -> str:
+        return COLUMNS[self.sort_index].key
 
     # ---- actions ----
     def action_cursor(self, delta: int) -> None:
@@ -158,7 +196,11 @@ class NeuronTable(ScrollView, can_focus=True):
             self.cursor = max(0, min(len(self._rows) - 1, self.cursor + delta))
 
     def action_sort(self, delta: int) -> None:
-        self.sort_index = (self.sort_index + delta) % len(COLUMNS)
+        """The next (or previous) shown column: every column, or the narrow table's."""
+        shown = [c.key for c in self.columns]
+        keys = [c.key for c in COLUMNS]
+        position = shown.index(self.sort_key) if self.sort_key in shown else 0
+        self.sort_index = keys.index(shown[(position + delta) % len(shown)])
 
     def action_reverse(self) -> None:
         self.sort_reverse = not self.sort_reverse
@@ -197,7 +239,7 @@ class NeuronTable(ScrollView, can_focus=True):
     async def _on_click(self, event: events.Click) -> None:
         x = event.x + int(self.scroll_x) - MARK_WIDTH
         if event.y == 0:  # header: sort by the clicked column
-            for col in COLUMNS:
+            for col in self.columns:
                 if 0 <= x < col.width + 1:
                     self.sort_by(col.key)
                     return
@@ -227,20 +269,22 @@ class NeuronTable(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def _header_strip(self) -> Strip:
-        key = ("header", self.sort_index, self.sort_reverse)
+        columns = self.columns
+        key = ("header", self.sort_index, self.sort_reverse, len(columns))
         cached = self._line_cache.get(key)
         if cached is not None:
             return cached
         base = self.get_component_rich_style("neuron-table--header")
         sorted_style = self.get_component_rich_style("neuron-table--sorted")
         segments = [Segment(" " * MARK_WIDTH, base)]
-        for i, col in enumerate(COLUMNS):
+        for col in columns:
+            sorted_here = col.key == self.sort_key
             title = col.header
-            if i == self.sort_index:
+            if sorted_here:
                 title = (title + ("▼" if self.sort_reverse else "▲"))[: col.width + 1]
             text = title.rjust(col.width) if col.right else title.ljust(col.width)
             segments.append(Segment(text[: col.width + 1].ljust(col.width) + " ",
-                                    sorted_style if i == self.sort_index else base))
+                                    sorted_style if sorted_here else base))
         strip = Strip(segments)
         self._line_cache[key] = strip
         return strip
@@ -248,7 +292,8 @@ class NeuronTable(ScrollView, can_focus=True):
     def _row_strip(self, index: int) -> Strip:
         row = self._rows[index]
         selected = index == self.cursor
-        key = (row, selected, self.has_focus)
+        columns = self.columns
+        key = (row, selected, self.has_focus, len(columns))
         cached = self._line_cache.get(key)
         if cached is not None:
             return cached
@@ -262,7 +307,7 @@ class NeuronTable(ScrollView, can_focus=True):
         if selected:
             style += self.get_component_rich_style("neuron-table--cursor")
         parts = [mark(row).ljust(MARK_WIDTH)]
-        for col in COLUMNS:
+        for col in columns:
             text = col.cell(row)[: col.width]
             parts.append((text.rjust(col.width) if col.right else text.ljust(col.width)) + " ")
         strip = Strip([Segment("".join(parts), style)])
@@ -285,4 +330,4 @@ def lowest_pruning_gap(neurons: tuple, uid: int) -> tuple[int, int] | None:
     return mine.pruning_score, min(candidates)
 
 
-__all__ = ["COLUMNS", "LEGEND", "NeuronTable", "lowest_pruning_gap", "mark"]
+__all__ = ["COLUMNS", "LEGEND", "permit_note", "NeuronTable", "lowest_pruning_gap", "mark"]

@@ -18,14 +18,11 @@ from taosandbox.tui.widgets.role_base import RolePanel
 
 
 def bonds_text(snapshot: Any, uid: int, top: int = 6) -> str:
-    """The validator's stored bonds to its top miners, from the last epoch (if the engine kept it)."""
-    epoch = getattr(snapshot, "last_epoch", None)
+    """The validator's stored bonds to its top miners, from the last epoch."""
+    epoch = snapshot.last_epoch
     if epoch is None:
         return "bonds: no epoch yet"
-    try:
-        row = list(epoch.row("bonds_stored", uid))
-    except Exception:
-        return "bonds: not available"
+    row = list(epoch.row("bonds_stored", uid))
     best = sorted(((v, j) for j, v in enumerate(row) if v), reverse=True)[:top]
     if not best:
         return "bonds: none yet (bonds grow from the weights you set)"
