@@ -19,6 +19,20 @@ OPEN_NETWORK_WARNING = ("warning: --host {host} serves the class to every comput
                         "(the school network); anyone with the code can join")
 
 
+def lan_address() -> str:
+    """This computer's address on the local network (what students type), or 127.0.0.1.
+
+    Connecting a UDP socket sends nothing; it only asks the system which interface it would use."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+
+
 def _class_dir(args: Any) -> Path:
     from taosandbox.paths import classroom_dir
 
@@ -76,15 +90,18 @@ def classroom_command(args: Any) -> int:
     except Exception as exc:  # a port in use, most often
         print(f"taosandbox classroom: cannot start the class: {exc}", file=sys.stderr)
         return 2
-    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    shown = lan_address() if args.host in ("0.0.0.0", "::") else args.host
     local = f"127.0.0.1:{server.port}"
     if args.host in ("0.0.0.0", "::"):
         print(OPEN_NETWORK_WARNING.format(host=args.host))
+    banner = []
+    if not args.no_browser:
+        banner.append(f"Browser: http://{shown}:{args.web_port}")
+    banner.append(f"Terminal: taosandbox join {shown}:{server.port} --name NAME --code {room.code}")
     print(f"Class {room.title!r}: {room.seats_max} seats, block {room.world.block:,}"
           + (", resumed" if args.resume else ""))
     if not args.no_browser:
-        print(f"  Students, in a browser:   http://{shown}:{args.web_port}   (this computer's address on the "
-              "school network, with --host 0.0.0.0)")
+        print(f"  Students, in a browser:   http://{shown}:{args.web_port}")
     print(f"  Students, in a terminal:  taosandbox join {shown}:{server.port} --name NAME --code {room.code}")
     print(f"  Class code:               {room.code}")
     print(f"  Teacher's console:        taosandbox teach {local} --secret {room.secret}")
@@ -100,7 +117,7 @@ def classroom_command(args: Any) -> int:
         if not args.no_console and sys.stdin.isatty() and sys.stdout.isatty():
             from taosandbox.tui.classroom.console import TeacherApp
 
-            TeacherApp(local, room.secret).run()
+            TeacherApp(local, room.secret, banner="   ·   ".join(banner)).run()
             print("The console is closed; the class goes on. Reopen it with the teach command above; "
                   "Ctrl+C stops the class (it is saved; --resume continues it).", flush=True)
         while not stop.wait(0.5):

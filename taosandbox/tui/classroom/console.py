@@ -59,6 +59,7 @@ class TeacherApp(App):
     TITLE = "taosandbox classroom: teacher"
     CSS = """
     #clock { height: 1; padding: 0 1; background: $boost; }
+    #banner { height: auto; padding: 0 1; color: $text-muted; }
     #body { height: 1fr; }
     #roster { width: 3fr; }
     #board { width: 1fr; padding: 0 1; border-left: solid $primary; }
@@ -78,9 +79,11 @@ class TeacherApp(App):
         Binding("q", "quit", "Close console"),
     ]
 
-    def __init__(self, address: str, secret: str) -> None:
+    def __init__(self, address: str, secret: str, banner: str = "") -> None:
         super().__init__()
         self.address, self.secret = address, secret
+        self.banner = banner or f"Students join with: taosandbox join {address} --name NAME --code CODE"
+        """Where students join (the classroom command passes its addresses)."""
         self.client: ClassClient | None = None
         self.roster: dict[str, Any] = {}
         self._confirm_end = False
@@ -88,6 +91,7 @@ class TeacherApp(App):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Connecting…", id="clock")
+        yield Static(self.banner, id="banner")
         with Horizontal(id="body"):
             yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
             with Vertical(id="board"):

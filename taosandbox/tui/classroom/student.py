@@ -173,6 +173,10 @@ class ClassApp(TaoApp):
         self.world = sim.world
         self.switch_screen(ClassGameScreen(sim, role=client.welcome.get("role")))
 
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.close()
+
     def autosave(self) -> None:
         """Nothing to save here: the class's world saves itself on the teacher's computer."""
 
