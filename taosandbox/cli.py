@@ -26,6 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record", metavar="FILE", help="record the run as a session file (replay it later)")
     _add_session_commands(sub)
 
+    dtao = sub.add_parser("dtao", help="dynamic TAO: root and many subnets with pools (headless, or --play)")
+    dtao.add_argument("--blocks", type=_positive_int, default=360, help="blocks to run first (default 360)")
+    dtao.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                      help="a DtaoScenario field, e.g. subnets=8, tempo=20, share_rule=tao_flow")
+    dtao.add_argument("--explain", action="store_true", help="the last block's emission path, with its numbers")
+    dtao.add_argument("--compare", metavar="NETUID:HOTKEY:TAO:BLOCKS",
+                      help="root or alpha: TAO staked on root vs on a subnet, valued after BLOCKS more blocks")
+    dtao.add_argument("--json", metavar="PATH|-", help="write a summary as JSON")
+    dtao.add_argument("--play", action="store_true", help="open the Subnets screen instead")
+
     levels = sub.add_parser("levels", help="list the levels (or check level files: levels check FILE...)")
     levels_sub = levels.add_subparsers(dest="levels_command", metavar="SUBCOMMAND")
     levels_check = levels_sub.add_parser("check", help="validate level files (--play also plays their solutions)")
@@ -148,6 +158,23 @@ def _run(args: argparse.Namespace) -> int:
     return code
 
 
+def _dtao(args: argparse.Namespace) -> int:
+    try:
+        scenario = parse_sets(args.sets)
+    except ValueError as exc:
+        print(f"taosandbox dtao: {exc}", file=sys.stderr)
+        return 2
+    if args.seed is not None:
+        scenario["seed"] = args.seed
+    if args.play:
+        from taosandbox.tui.dtao.app import run_dtao_app
+
+        return run_dtao_app(scenario)
+    from taosandbox.world.dtao_headless import dtao_command
+
+    return dtao_command(scenario, args.blocks, args.explain, args.compare, args.json)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -165,6 +192,8 @@ def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return _run(args)
+    if args.command == "dtao":
+        return _dtao(args)
     if args.command == "sessions":
         from taosandbox.sessions.commands import sessions_command
 

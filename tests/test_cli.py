@@ -25,5 +25,5 @@ def test_a_broken_level_is_refused_before_the_game_opens(tmp_path):
     done = subprocess.run([sys.executable, "-m", "taosandbox", "--level", str(bad)], capture_output=True,
                           text=True, stdin=subprocess.DEVNULL, timeout=60)
     assert done.returncode == 1
-    assert f"{bad}:3: world.neuronz: unknown field (did you mean 'neurons'?)" in done.stderr
+    assert f"{bad}:3: world.neuronz: unknown field; did you mean 'neurons'?" in done.stderr
     assert "\x1b[" not in done.stdout  # the Textual screen never opened

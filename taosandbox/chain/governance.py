@@ -23,7 +23,6 @@ transactions; the non-player transactions made here (scheduled proposals, senato
 
 from __future__ import annotations
 
-import difflib
 import zlib
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -37,6 +36,7 @@ from taosandbox.chain.subnet import Subnet
 from taosandbox.chain.units import tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import EpochInputs, topk_permits, run_epoch
 from taosandbox.chain.events import Event
+from taosandbox.spelling import did_you_mean
 
 POLICIES = ("self_interest", "always_yes", "always_no")
 """How a non-player senator votes (taosandbox/chain/governance.py, docs/governance.md)."""
@@ -76,18 +76,13 @@ def proposal_problems(changes: dict[str, Any], hp: Hyperparameters) -> list[str]
 
     Checks names, types and RANGES / rule violations (``validate``); the subnet checks the rest."""
     names = [f.name for f in fields(Hyperparameters)]
-    unknown = [f"{k}: not a hyperparameter{_did_you_mean(str(k), names)}" for k in changes if k not in names]
+    unknown = [f"{k}: not a hyperparameter{did_you_mean(str(k), names)}" for k in changes if k not in names]
     if unknown:
         return unknown
     probe = object.__new__(Hyperparameters)
     for f in fields(Hyperparameters):
         object.__setattr__(probe, f.name, changes.get(f.name, getattr(hp, f.name)))
     return validate(probe)
-
-
-def _did_you_mean(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 STATUSES = ("open", "passed", "rejected", "enacted")

@@ -14,10 +14,11 @@ from taosandbox.world.actions import Answer
 from taosandbox.levels.constraints import Constraints, read_constraints
 from taosandbox.levels.errors import LevelError, LevelProblem
 from taosandbox.levels.objectives import ObjectiveGroup, ObjectiveSpec, leaves, read_objectives
-from taosandbox.levels.reader import Param, Reader, show, suggest
+from taosandbox.levels.reader import Param, Reader, show
 from taosandbox.levels.selectors import WorldFacts
 from taosandbox.levels.yamlsource import LineMap, YamlProblem, join, load
 from taosandbox.world.scenario import Scenario, ScenarioError
+from taosandbox.spelling import did_you_mean
 
 FORMAT = 1
 MAX_DEADLINE = 1_000_000
@@ -198,7 +199,7 @@ def _read_action(raw: Any, r: Reader, path: str) -> Action | None:
     kind = raw.get("kind")
     kinds = [k for k in ACTION_TYPES if k != "answer"]
     if kind not in kinds:
-        r.bad(join(path, "kind"), f"unknown action {show(kind)}{suggest(str(kind), kinds)} "
+        r.bad(join(path, "kind"), f"unknown action {show(kind)}{did_you_mean(str(kind), kinds)} "
                                   f"(expected one of {', '.join(kinds)})")
         return None
     data = dict(raw)
@@ -242,7 +243,7 @@ def _read_answer(raw: Any, r: Reader, path: str, questions: set[str] | None) -> 
     ok = True
     if question is not None and questions is not None and question not in questions:
         r.bad(join(path, "question"), f"no question objective has id {show(question)}"
-                                      f"{suggest(str(question), questions)} (expected one of "
+                                      f"{did_you_mean(str(question), questions)} (expected one of "
                                       f"{', '.join(sorted(questions)) or 'none: add an answer objective'})")
         ok = False
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
@@ -298,7 +299,7 @@ def find_level(name_or_path: str | Path) -> Path:
         message = "no such file (expected a level file path, or a level name)"
     else:
         names = sorted({default_name(f) for f in files})
-        message = (f"no level named {given!r}{suggest(wanted, names)} "
+        message = (f"no level named {given!r}{did_you_mean(wanted, names)} "
                    f"(expected one of {', '.join(names) or 'none installed'}, or a file path)")
     raise LevelError([LevelProblem(given, 0, "level", message)])
 

@@ -21,11 +21,12 @@ from taosandbox.chain.units import format_tao, rao_to_tao, tao_to_rao
 from taosandbox.chain.yuma import topk_permits
 from taosandbox.chain.events import KINDS as EVENT_KINDS
 from taosandbox.chain.events import Event
-from taosandbox.levels.reader import Param, Reader, show, suggest
+from taosandbox.levels.reader import Param, Reader, show
 from taosandbox.levels.selectors import FIELDS, QUANTITIES, Selector, WorldFacts, read_selector
 from taosandbox.levels.yamlsource import join
 from taosandbox.world.scenario import NEURON_ROLES
 from taosandbox.world.snapshot import Snapshot
+from taosandbox.spelling import did_you_mean
 
 PENDING, PASSED, FAILED = "pending", "passed", "failed"
 
@@ -566,7 +567,7 @@ def check_expected(raw: Any, reader: Reader, where: str) -> None:
     elif isinstance(raw, dict) and list(raw) == ["quantity"]:
         name = raw["quantity"]
         if name not in QUANTITIES:
-            reader.bad(join(where, "quantity"), f"unknown quantity {show(name)}{suggest(str(name), QUANTITIES)} "
+            reader.bad(join(where, "quantity"), f"unknown quantity {show(name)}{did_you_mean(str(name), QUANTITIES)} "
                                                 f"(expected one of {', '.join(QUANTITIES)})")
     elif raw is not None:
         reader.bad(where, f"{show(raw)} is not a number (expected a number, or {{quantity: NAME}})")
@@ -620,7 +621,7 @@ class _TreeReader:
             r.bad(join(path, "kind"), f"missing (expected one of {', '.join(KINDS)})")
             return None
         if kind not in KINDS:
-            r.bad(join(path, "kind"), f"unknown objective kind {show(kind)}{suggest(str(kind), KINDS)} "
+            r.bad(join(path, "kind"), f"unknown objective kind {show(kind)}{did_you_mean(str(kind), KINDS)} "
                                       f"(expected one of {', '.join(KINDS)})")
             return None
         cls = KINDS[kind]

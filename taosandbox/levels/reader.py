@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 from taosandbox.levels.yamlsource import join
-
-
-def suggest(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+from taosandbox.spelling import closest, did_you_mean
 
 
 def show(value: Any) -> str:
@@ -74,9 +69,9 @@ class Reader:
         meant = set()  # a misspelt field is reported once, not also as a missing one
         for key in data:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                meant.update(close)
-                self.bad(join(path, str(key)), f"unknown {what}{suggest(str(key), allowed)} "
+                if (match := closest(str(key), allowed)) is not None:
+                    meant.add(match)
+                self.bad(join(path, str(key)), f"unknown {what}{did_you_mean(str(key), allowed)} "
                                                f"(expected one of {', '.join(allowed)})")
         for key in required:
             if key in meant:
@@ -119,7 +114,7 @@ class Reader:
                 self.bad(where, f"{show(raw)} is not text {expected}")
                 return param.default
             if param.choices and raw not in param.choices:
-                self.bad(where, f"{raw!r} is not allowed{suggest(raw, param.choices)} {expected}")
+                self.bad(where, f"{raw!r} is not allowed{did_you_mean(raw, param.choices)} {expected}")
                 return param.default
             return raw
         if kind == "texts":
@@ -129,7 +124,7 @@ class Reader:
             if param.choices:
                 for i, item in enumerate(raw):
                     if item not in param.choices:
-                        self.bad(join(where, i), f"{item!r} is not allowed{suggest(item, param.choices)} "
+                        self.bad(join(where, i), f"{item!r} is not allowed{did_you_mean(item, param.choices)} "
                                                  f"{expected}")
             return tuple(raw)
         return raw  # selector / expected: checked by their owners

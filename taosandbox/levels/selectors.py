@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from taosandbox.chain.units import BLOCKS_PER_DAY, rao_to_tao
-from taosandbox.levels.reader import Reader, show, suggest
+from taosandbox.levels.reader import Reader, show
 from taosandbox.levels.yamlsource import join
 from taosandbox.world.scenario import NEURON_ROLES, Scenario
 from taosandbox.world.snapshot import NeuronRow, Snapshot
+from taosandbox.spelling import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def read_selector(reader: Reader, raw: Any, where: str, facts: WorldFacts) -> Se
     strategy = raw.get("strategy")
     if "strategy" in raw and strategy not in facts.strategies:
         reader.bad(join(where, "strategy"), f"no neuron in world.neurons has strategy {show(strategy)}"
-                                            f"{suggest(str(strategy), facts.strategies)} (expected one of "
+                                            f"{did_you_mean(str(strategy), facts.strategies)} (expected one of "
                                             f"{', '.join(sorted(facts.strategies)) or 'none'})")
         ok = False
     role = raw.get("role")
@@ -189,7 +190,7 @@ def read_selector(reader: Reader, raw: Any, where: str, facts: WorldFacts) -> Se
     hotkey = raw.get("hotkey")
     if "hotkey" in raw and hotkey not in facts.hotkeys:
         reader.bad(join(where, "hotkey"), f"no neuron has hotkey {show(hotkey)}"
-                                          f"{suggest(str(hotkey), facts.hotkeys)} (expected a hotkey named "
+                                          f"{did_you_mean(str(hotkey), facts.hotkeys)} (expected a hotkey named "
                                           f"in world.neurons)")
         ok = False
     aggregate = raw.get("aggregate", "mean")

@@ -3,8 +3,9 @@
 The game needs three calls: ``LevelSession.start(name)`` (in a worker: building the world trains
 models), ``session.reveal_hint()`` when the player asks, and ``session.finished()`` after each new
 snapshot, which returns the ``LevelResult`` once, when the level is decided, and writes it to the
-player's progress file. ``build_world(name)`` is the same start for code that only wants the World;
-``LevelSession.of(world)`` finds the session again.
+player's progress file. ``build_world`` is the one way to build a World to play, a level's or a
+plain scenario's (the game, saved sessions and replays all use it); ``LevelSession.of(world)`` finds a
+level's session again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from taosandbox.levels.level import Level, LevelInfo, list_levels, load_level
 from taosandbox.levels.objectives import ObjectiveGroup, ObjectiveSpec
 from taosandbox.levels.progress import record_result
 from taosandbox.levels.run import LevelResult, LevelRun, attach
+from taosandbox.world.scenario import Scenario
 
 _SESSIONS: "weakref.WeakKeyDictionary[Any, LevelSession]" = weakref.WeakKeyDictionary()
 """World -> its level session, so a World built by ``build_world`` leads back to its run."""
@@ -46,9 +48,7 @@ class LevelSession:
         if not isinstance(level, Level):
             level = load_level(level)
         if world is None:
-            from taosandbox.world import World  # builds scikit-learn models: call from a worker thread
-
-            world = World(level.scenario, seed=seed)
+            world = build_world(scenario=level.scenario, seed=seed)
         return cls(level, world, attach(level, world))
 
     @staticmethod
@@ -95,9 +95,25 @@ class LevelSession:
         return next_level(self.level)
 
 
-def build_world(level: Level | str | Path, seed: int | None = None) -> Any:
-    """The World of ``level`` with its run attached (``LevelSession.of(world)`` gives the session)."""
-    return LevelSession.start(level, seed=seed).world
+def build_world(level: Level | str | Path | None = None, *, scenario: Scenario | dict | None = None,
+                seed: int | None = None) -> Any:
+    """A World to play: ``level``'s with its rules attached, or a plain ``scenario``'s.
+
+    ``level`` is a Level, a shipped level's name or number, or a file; ``scenario`` replaces the
+    level's own (a saved session's overrides) or stands alone; ``seed`` overrides the scenario's.
+    ``LevelSession.of(world)`` gives a level world's session. Slow (trains the miners' models, imports
+    scikit-learn): call it from a worker thread. Raises LevelError, ScenarioError or ValueError.
+    """
+    if level is None and scenario is None:
+        raise ValueError("build_world needs a level or a scenario")
+    if level is not None and not isinstance(level, Level):
+        level = load_level(level)
+    from taosandbox.world import World  # the whole engine: loaded only when a world is built
+
+    world = World(level.scenario if scenario is None else scenario, seed=seed)
+    if level is not None:
+        LevelSession.start(level, world=world)
+    return world
 
 
 def next_level(level: Level) -> LevelInfo | None:

@@ -11,12 +11,12 @@ from taosandbox.sessions.recorder import SessionRecorder
 from taosandbox.sessions.replay import EVENT_GROUPS, Divergence, Replay, VerifyResult, export, resume, verify
 from taosandbox.sessions.store import (SaveInfo, autosave_dir, delete_save, latest_autosave, list_saves, load,
                                        new_autosave_path, resolve, save_as, save_path, sessions_dir)
-from taosandbox.sessions.worlds import build_world, level_run_of, make_header
+from taosandbox.sessions.worlds import level_run_of, make_header, rebuild_world
 
 __all__ = [
     "FORMAT", "Header", "Session", "SessionError", "SessionRecorder", "EVENT_GROUPS", "Divergence",
     "Replay", "VerifyResult", "export", "resume", "verify", "SaveInfo", "autosave_dir", "delete_save",
     "latest_autosave", "list_saves", "load", "new_autosave_path", "resolve", "save_as", "save_path",
-    "sessions_dir", "build_world", "level_run_of", "make_header", "autosave", "has_autosave",
+    "sessions_dir", "rebuild_world", "level_run_of", "make_header", "autosave", "has_autosave",
     "load_autosave", "record",
 ]

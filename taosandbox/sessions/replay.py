@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from taosandbox.sessions.format import Session, SessionError
 from taosandbox.sessions.store import load
-from taosandbox.sessions.worlds import build_world
+from taosandbox.sessions.worlds import rebuild_world
 
 EVENT_GROUPS: dict[str, tuple[str, ...]] = {
     "action": ("action", "refused"),
@@ -116,7 +116,7 @@ class Replay:
         self._since_snapshot = 0.0
         self._furthest_events: list = []
         self._furthest_block = -1
-        self.world = build_world(self.session.header)
+        self.world = rebuild_world(self.session.header)
         self._arrive()
         self._take_snapshot()
 
@@ -352,23 +352,13 @@ def resume(path: str | Path, *, force: bool = False, autosave: bool = True) -> A
 
 def export(path: str | Path, *, csv_dir: str | None, json_path: str | None, stdout: Any) -> VerifyResult:
     """The same JSON summary and CSV series as ``taosandbox run``, from a replay of the session."""
-    import json
-
-    from taosandbox.world.headless import Recorder, summary
+    from taosandbox.world.headless import Recorder, summary, write_outputs
 
     replay = Replay(path, snapshot_seconds=None)
     recorder = Recorder() if csv_dir else None
     if recorder is not None:
         replay.listeners.append(recorder)
     result = replay.verify()
-    data = summary(replay.world, replay.end_block)
-    if json_path == "-":
-        json.dump(data, stdout, indent=2)
-        stdout.write("\n")
-    elif json_path:
-        from taosandbox.files import atomic_write
-
-        atomic_write(Path(json_path), json.dumps(data, indent=2) + "\n")
-    if recorder is not None and csv_dir:
-        recorder.write_csv(Path(csv_dir))
+    write_outputs(summary(replay.world, replay.end_block), recorder, json_path=json_path, csv_dir=csv_dir,
+                  stdout=stdout)
     return result

@@ -8,7 +8,6 @@ the defaults, so the file stays small and readable), plus the seed and every ``-
 from __future__ import annotations
 
 import datetime as _dt
-import weakref
 from dataclasses import asdict, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -113,21 +112,12 @@ def level_of(entry: dict[str, Any]) -> Any:
     return level
 
 
-_LEVEL_RUNS: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
-
-
-def attach_level(world: Any, level: Any) -> Any:
-    """Give a rebuilt world the level's rules (objectives, constraints), as the game did when recording."""
+def level_run_of(world: Any) -> Any:
+    """The ``LevelRun`` a level world plays (score, objectives), or None for a sandbox world."""
     from taosandbox.levels.session import LevelSession
 
-    run = LevelSession.start(level, world=world).run  # the game finds it with LevelSession.of(world)
-    _LEVEL_RUNS[world] = run
-    return run
-
-
-def level_run_of(world: Any) -> Any:
-    """The ``LevelRun`` a resumed or replayed world plays (score, objectives), or None."""
-    return _LEVEL_RUNS.get(world)
+    session = LevelSession.of(world)
+    return session.run if session is not None else None
 
 
 # ------------------------------------------------------------------ header <-> world
@@ -207,16 +197,14 @@ def scenario_of(header: Header, level: Any = None) -> Scenario:
     return scenario
 
 
-def build_world(header: Header) -> Any:
-    """A fresh world at block 0, exactly as the recorded game started."""
-    from taosandbox.world import World
+def rebuild_world(header: Header) -> Any:
+    """A fresh world at block 0, exactly as the recorded game started (with the level's rules, if it had them)."""
+    from taosandbox.levels.session import build_world
 
     level = level_of(header.level) if header.level is not None else None
     scenario = scenario_of(header, level)
+    rules = level if level is not None and header.level.get("rules", True) else None
     try:
-        world = World(scenario)
+        return build_world(rules, scenario=scenario)
     except ValueError as exc:
         raise SessionError(f"line 1: cannot build the world: {exc}") from None
-    if level is not None and header.level.get("rules", True):
-        attach_level(world, level)
-    return world

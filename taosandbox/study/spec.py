@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from taosandbox.levels.errors import LevelError, LevelProblem
-from taosandbox.levels.reader import Param, Reader, show, suggest
+from taosandbox.levels.reader import Param, Reader, show
+from taosandbox.spelling import did_you_mean
 from taosandbox.levels.yamlsource import LineMap, YamlProblem, join, load
 from taosandbox.study.measures import LEVEL_MEASURES, MEASURES
 from taosandbox.world.scenario import DEFAULT_SANDBOX, Scenario, ScenarioError
@@ -287,7 +288,7 @@ def _read_measures(raw: Any, r: Reader, has_level: bool) -> tuple[str, ...]:
         if name in LEVEL_MEASURES and not has_level:
             r.bad(join("measures", i), f"{name!r} needs a level as the base (base: {{level: NAME}})")
         elif name not in known:
-            r.bad(join("measures", i), f"unknown measure {show(name)}{suggest(str(name), known)} "
+            r.bad(join("measures", i), f"unknown measure {show(name)}{did_you_mean(str(name), known)} "
                                        f"(expected one of {', '.join(known)})")
         elif name in chosen:
             r.bad(join("measures", i), f"{name!r} appears twice")

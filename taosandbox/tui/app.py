@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from taosandbox.tui.launch import (autosave, autosave_available, available_levels, available_saves,
-                                   build_world, start_recording)
+                                   new_game_world, start_recording)
 from taosandbox.tui.messages import WorldBuilt
 
 EXIT_AFTER_FIRST_SCREEN = "TAOSANDBOX_EXIT_AFTER_FIRST_SCREEN"
@@ -75,7 +75,7 @@ class TaoApp(App):
     @work(thread=True, exclusive=True, group="build")
     def _build_world(self, role: str, level: str | None, seed: int | None) -> None:
         try:
-            world = build_world(role, level, seed)
+            world = new_game_world(role, level, seed)
         except Exception as exc:  # a bad level or a missing engine: say so, stay on the title screen
             self.post_message(WorldBuilt(None, f"{type(exc).__name__}: {exc}"))
             return

@@ -55,15 +55,13 @@ def available_levels() -> list[LevelChoice]:
         return []
 
 
-def build_world(role: str, level: str | None, seed: int | None) -> Any:
-    """Build the World (slow: trains models, imports scikit-learn). Call it from a worker thread."""
+def new_game_world(role: str, level: str | None, seed: int | None) -> Any:
+    """The level's world, or else the free sandbox for ``role`` (slow: call it from a worker thread)."""
+    from taosandbox.levels import build_world
+
     if level:
-        from taosandbox.levels import build_world as build_level_world
-
-        return build_level_world(level, seed=seed)
-    from taosandbox.world import World
-
-    return World(sandbox_scenario(role, seed), seed=seed)
+        return build_world(level, seed=seed)
+    return build_world(scenario=sandbox_scenario(role, seed), seed=seed)
 
 
 def autosave_available() -> bool:

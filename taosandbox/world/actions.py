@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
+from taosandbox.world.model_choice import ModelChoice
+
 
 @dataclass(frozen=True)
 class Action:
@@ -24,7 +26,7 @@ class Action:
 
 
 @dataclass(frozen=True)
-class Register(Action):
+class Register(Action, ModelChoice):
     """Pay the burn and take a UID with a new hotkey of the player's coldkey."""
 
     kind: ClassVar[str] = "register"
@@ -32,9 +34,6 @@ class Register(Action):
     """"miner" or "validator": what the player's agent on this hotkey does."""
     hotkey: str | None = None
     """Name of the new hotkey; the world picks one if None."""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)
@@ -46,14 +45,11 @@ class Deregister(Action):
 
 
 @dataclass(frozen=True)
-class SetModel(Action):
+class SetModel(Action, ModelChoice):
     """Choose the player's miner model and train it now."""
 
     kind: ClassVar[str] = "set_model"
     hotkey: str = ""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)

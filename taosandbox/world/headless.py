@@ -134,6 +134,18 @@ def output_problems(json_path: str | None, csv_dir: str | None) -> list[str]:
     return problems
 
 
+def write_outputs(data: dict[str, Any], recorder: Recorder | None, *, json_path: str | None,
+                  csv_dir: str | None, stdout: IO[str]) -> None:
+    """Write a run's JSON summary (``"-"``: to ``stdout``) and its CSV series, where asked."""
+    if json_path == "-":
+        json.dump(data, stdout, indent=2)
+        stdout.write("\n")
+    elif json_path:
+        atomic_write(Path(json_path), json.dumps(data, indent=2) + "\n")
+    if recorder is not None and csv_dir:
+        recorder.write_csv(Path(csv_dir))
+
+
 def run(world: World, blocks: int, *, json_path: str | None, csv_dir: str | None,
         stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
@@ -146,13 +158,7 @@ def run(world: World, blocks: int, *, json_path: str | None, csv_dir: str | None
         progress.update(done)
     progress.close()
     data = summary(world, blocks)
-    if json_path == "-":
-        json.dump(data, stdout, indent=2)
-        stdout.write("\n")
-    elif json_path:
-        atomic_write(Path(json_path), json.dumps(data, indent=2) + "\n")
-    if recorder and csv_dir:
-        recorder.write_csv(Path(csv_dir))
+    write_outputs(data, recorder, json_path=json_path, csv_dir=csv_dir, stdout=stdout)
     if not json_path:
         stdout.write(f"{blocks} blocks from seed {world.seed}: block {data['final_block']}, issuance "
                      f"{format_tao(data['total_issuance_rao'])}, state {data['state_hash']}\n")

@@ -8,7 +8,6 @@ field by its dotted path (``neurons[2].stake_tao``) so a level loader can point 
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -16,6 +15,8 @@ from typing import Any
 from taosandbox.chain.units import U16_MAX
 from taosandbox.chain.governance import POLICIES, GovernanceConfig, proposal_problems
 from taosandbox.chain.hyperparams import SANDBOX, Hyperparameters, validate
+from taosandbox.spelling import did_you_mean
+from taosandbox.world.model_choice import ModelChoice
 
 ROLES = ("miner", "validator", "delegator")
 NEURON_ROLES = ("miner", "validator")
@@ -41,7 +42,7 @@ class ScenarioError(ValueError):
 
 
 @dataclass(frozen=True)
-class NeuronSpec:
+class NeuronSpec(ModelChoice):
     role: str = "miner"
     strategy: str = "honest"
     count: int = 1
@@ -53,9 +54,6 @@ class NeuronSpec:
     """Stake the owner puts on the hotkey at the start."""
     balance_tao: float = 0.0
     """Free balance the owner starts with."""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
     take: int | None = None
     copy_of: int | None = None
     """Copycat miners: the uid whose answers they copy."""
@@ -79,7 +77,7 @@ class NominatorSpec:
 
 
 @dataclass(frozen=True)
-class PlayerSpec:
+class PlayerSpec(ModelChoice):
     role: str = "miner"
     coldkey: str = "player"
     balance_tao: float = 100.0
@@ -87,9 +85,6 @@ class PlayerSpec:
     """Start already registered (with one hotkey) instead of having to register."""
     stake_tao: float = 0.0
     """Validators: stake on the player's hotkey at the start (needs register: true)."""
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,7 @@ class TaskConfig:
 
 
 @dataclass(frozen=True)
-class ArrivalSpec:
+class ArrivalSpec(ModelChoice):
     """Newcomers: a new neuron tries to register every ``every`` blocks (for pruning pressure)."""
 
     every: int = 360
@@ -109,9 +104,6 @@ class ArrivalSpec:
     stop: int | None = None
     role: str = "miner"
     strategy: str = "honest"
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
     models: tuple[str, ...] = ()
     """If set, newcomers take these models in turn (instead of ``model``)."""
     budgets: tuple[int, ...] = ()
@@ -123,14 +115,11 @@ class ArrivalSpec:
 
 
 @dataclass(frozen=True)
-class UpgradeSpec:
+class UpgradeSpec(ModelChoice):
     """A scheduled miner upgrade: at ``block`` the miner at ``uid`` retrains with a new model."""
 
     block: int = 1
     uid: int = 0
-    model: str = "logistic"
-    params: dict = field(default_factory=dict)
-    budget: int = 200
 
 
 @dataclass(frozen=True)
@@ -192,11 +181,6 @@ _NESTED = {"task": TaskConfig, "player": PlayerSpec, "chain": ChainConfig,
            "governance": GovernanceConfig}
 _LISTS = {"neurons": NeuronSpec, "nominators": NominatorSpec, "arrivals": ArrivalSpec,
           "upgrades": UpgradeSpec}
-
-
-def _suggest(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _check_type(value: Any, annotation: str, path: str, problems: list[Problem]) -> Any:
@@ -265,7 +249,7 @@ def _build(cls: type, data: Any, prefix: str, problems: list[Problem]) -> Any:
     for key, value in data.items():
         path = f"{prefix}{key}"
         if key not in names:
-            problems.append(Problem(path, f"unknown field{_suggest(str(key), names)}"))
+            problems.append(Problem(path, f"unknown field{did_you_mean(str(key), names)}"))
             continue
         if cls is Scenario and key == "hyperparameters":
             kwargs[key] = _build_hyperparameters(value, path, problems)
@@ -301,7 +285,7 @@ def _build_hyperparameters(value: Any, path: str, problems: list[Problem]) -> Hy
     names = [f.name for f in fields(Hyperparameters)]
     unknown = [key for key in value if key not in names]
     for key in unknown:
-        problems.append(Problem(f"{path}.{key}", f"unknown hyperparameter{_suggest(str(key), names)}"))
+        problems.append(Problem(f"{path}.{key}", f"unknown hyperparameter{did_you_mean(str(key), names)}"))
     merged = {f.name: getattr(SANDBOX, f.name) for f in fields(Hyperparameters)}
     merged.update({k: v for k, v in value.items() if k in names})
     # Validate without raising, so each problem gets its own line and path.
@@ -353,7 +337,7 @@ def _check_values(obj: Any, prefix: str, problems: list[Problem]) -> None:
         if isinstance(obj.uid, int) and obj.uid < 0:
             bad("uid", f"must not be negative, got {obj.uid}")
         if isinstance(obj.model, str) and obj.model not in MODEL_KINDS:
-            bad("model", f"unknown model {obj.model!r}{_suggest(obj.model, list(MODEL_KINDS))} "
+            bad("model", f"unknown model {obj.model!r}{did_you_mean(obj.model, list(MODEL_KINDS))} "
                          f"(expected one of {', '.join(MODEL_KINDS)})")
         if isinstance(obj.budget, int) and obj.budget < 1:
             bad("budget", f"must be at least 1, got {obj.budget}")
@@ -469,7 +453,7 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
                 if not named:
                     hotkeys = [item["hotkey"] for item in node if isinstance(item, dict) and item.get("hotkey")]
                     named_list = ", ".join(hotkeys) if len(hotkeys) <= 8 else f"{len(hotkeys)} named"
-                    raise KeyError(f"no item {part!r}{_suggest(part, hotkeys)} (expected an index below "
+                    raise KeyError(f"no item {part!r}{did_you_mean(part, hotkeys)} (expected an index below "
                                    f"{len(node)} or a hotkey: {named_list or 'none named'})")
                 part = str(named[0])
             if int(part) >= len(node):
@@ -480,7 +464,7 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
                 node = node[int(part)]
         elif isinstance(node, dict):
             if part not in node and not (node is data.get("extra")):
-                raise KeyError(f"unknown key {part!r}{_suggest(part, list(node))}")
+                raise KeyError(f"unknown key {part!r}{did_you_mean(part, list(node))}")
             if last:
                 node[part] = value
             else:

@@ -69,6 +69,10 @@ async def test_title_start_builds_the_sandbox_in_a_worker(monkeypatch):
         await pilot.press("v")  # validator
         await pilot.click("#title-start")
         await wait_for_screen(pilot, "GameScreen")
+        for _ in range(300):  # the screen is pushed before its world's first snapshot is shown
+            if app.screen.snapshot is not None:
+                break
+            await pilot.pause(0.05)
         assert app.screen.snapshot.player.role == "validator"
         assert app.screen.query_one("#tabs").active == "validator"
 

@@ -18,6 +18,7 @@ Prices are ``U64F64`` raw bits (``fixed``); ``price_float`` is for display.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from taosandbox.chain.dtao import fixed
 from taosandbox.chain.dtao.bigmath import pow_ratio_scaled_fast
@@ -77,10 +78,13 @@ class Balancer:
         value = fixed.ratio(result, ACCURACY, F)
         return min(value, ONE) if dx >= 0 else value
 
+    @cached_property
+    def _weight_ratio(self) -> int:
+        return fixed.div(fixed.from_int(self.base, F), fixed.from_int(self.quote, F), F)
+
     def price(self, x: int, y: int) -> int:
         """``calculate_price``: (w1/w2)·(y/x) as U64F64 bits (0 when x is 0)."""
-        w_ratio = fixed.div(fixed.from_int(self.base, F), fixed.from_int(self.quote, F), F)
-        return min(fixed.mul(w_ratio, fixed.ratio(y, x, F), F), U128_MAX)
+        return min(fixed.mul(self._weight_ratio, fixed.ratio(y, x, F), F), U128_MAX)
 
     def alpha_out_for_tao_in(self, tao_reserve: int, alpha_reserve: int, tao_in: int) -> int:
         """Buy: ``convert_deltas`` for TAO paid in (``swap_step.rs``): x · (1 − (y/(y+∆y))^(w2/w1))."""

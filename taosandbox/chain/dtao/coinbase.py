@@ -15,10 +15,10 @@ hotkey's (incentive, dividend), as ``epoch_with_mechanisms`` does; the world plu
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from taosandbox.chain.dtao import fixed
-from taosandbox.chain.dtao.pool import MAX_PRICE_RAO
+from taosandbox.chain.dtao.pool import MAX_PRICE_RAO, Pool
 from taosandbox.chain.dtao.balancer import price_from_rao
 from taosandbox.chain.dtao.shares import ShareRule, moving_price, price_ema_shares
 from taosandbox.chain.dtao.staking import credit_alpha, credit_alpha_to_nominators
@@ -121,7 +121,7 @@ def _inject(state: DtaoState, s: Subnet, tao_in: int, alpha_in: int, excess: int
     if new_balancer is None:  # weights would leave [0.01, 0.99]: nothing injected
         tao_in = alpha_in = 0
     else:
-        s.pool = replace(s.pool, balancer=new_balancer)
+        s.pool = Pool(s.pool.tao, s.pool.alpha, new_balancer, s.pool.fee_rate)
     if excess > 0 and credit >= excess:
         credit -= excess
         try:
@@ -138,7 +138,7 @@ def _inject(state: DtaoState, s: Subnet, tao_in: int, alpha_in: int, excess: int
     if tao_in > credit:  # spend_tao fails: the TAO is not injected
         tao_in = 0
     credit -= tao_in
-    s.pool = replace(s.pool, tao=s.pool.tao + tao_in, alpha=s.pool.alpha + alpha_in)
+    s.pool = Pool(s.pool.tao + tao_in, s.pool.alpha + alpha_in, s.pool.balancer, s.pool.fee_rate)
     s.protocol_flow += tao_in
     out.tao_in, out.alpha_in = tao_in, alpha_in
     return credit

@@ -41,6 +41,8 @@ def mul(a: int, b: int, frac: int) -> int:
 
 def div(a: int, b: int, frac: int) -> int:
     """``a.safe_div(b)``: 0 when ``b`` is 0, otherwise the quotient rounded toward zero."""
+    if b > 0 and a >= 0:
+        return (a << frac) // b
     if b == 0:
         return 0
     q = (abs(a) << frac) // abs(b)

@@ -13,7 +13,8 @@ is already past the limit (``PriceLimitExceeded``), the output rounds to nothing
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 
 from taosandbox.chain.dtao import fixed
 from taosandbox.chain.dtao.balancer import Balancer, price_float
@@ -61,6 +62,10 @@ class Pool:
 
     def price(self) -> int:
         """``current_price`` (U64F64 bits): 0 when the alpha reserve is empty."""
+        return self._price
+
+    @cached_property
+    def _price(self) -> int:
         return self.balancer.price(self.alpha, self.tao) if self.alpha else 0
 
     def price_float(self) -> float:
@@ -132,8 +137,8 @@ class Pool:
 
     def _after(self, paid_in: int, paid_out: int, buy: bool) -> Pool:
         if buy:
-            return replace(self, tao=self.tao + paid_in, alpha=self.alpha - paid_out)
-        return replace(self, tao=self.tao - paid_out, alpha=self.alpha + paid_in)
+            return Pool(self.tao + paid_in, self.alpha - paid_out, self.balancer, self.fee_rate)
+        return Pool(self.tao - paid_out, self.alpha + paid_in, self.balancer, self.fee_rate)
 
     def after_buy(self, result: SwapResult) -> Pool:
         """The pool once a quoted buy is executed (``swap_tao_for_alpha``)."""

@@ -18,6 +18,7 @@ from taosandbox.chain.dtao.balancer import price_float, price_from_rao
 from taosandbox.chain.dtao.pool import MAX_PRICE_RAO, MIN_PRICE_RAO, SwapResult, price_impact
 from taosandbox.chain.dtao.state import ROOT, DtaoState, Subnet, subnet_account
 from taosandbox.chain.errors import ChainError
+from taosandbox.chain.units import rao_to_tao
 
 
 def _check_amount(amount: int, what: str) -> None:
@@ -83,7 +84,7 @@ def _limit(limit_price_rao: int | None, buy: bool) -> int:
 def _check_partial(result: SwapResult, allow_partial: bool, limit_price_rao: int | None) -> None:
     if result.partial and not allow_partial:
         raise ChainError("slippage_too_high",
-                         f"the price would pass your limit of {limit_price_rao / 1e9:.9f} TAO/alpha before the "
+                         f"the price would pass your limit of {rao_to_tao(limit_price_rao):.9f} TAO/alpha before the "
                          f"whole amount is swapped ({result.paid_in + result.fee:,} of "
                          f"{result.paid_in + result.fee + result.refund:,} would go through)")
 
@@ -233,7 +234,8 @@ def add_subnet(state: DtaoState, netuid: int, owner_coldkey: str, owner_hotkey: 
     alpha = lock_tao if alpha_reserve is None else alpha_reserve
     _check_amount(alpha, "an alpha reserve")
     state.free[owner_coldkey] -= lock_tao
-    s = Subnet(netuid, owner_coldkey, owner_hotkey, Pool(lock_tao, alpha), last_epoch_block=state.block, **fields)
+    fields.setdefault("last_epoch_block", state.block)
+    s = Subnet(netuid, owner_coldkey, owner_hotkey, Pool(lock_tao, alpha), **fields)
     state.subnets[netuid] = s
     state.owner.setdefault(owner_hotkey, owner_coldkey)
     s.hotkeys.append(owner_hotkey)

@@ -15,6 +15,8 @@ from taosandbox.tui.launch import LevelChoice, autosave_available, available_lev
 
 ROLES = ("miner", "validator", "delegator")
 SANDBOX = "__sandbox__"
+DTAO = "__dtao__"
+"""The dynamic-TAO ruleset: root and several subnets with pools (docs/dtao.md)."""
 
 BANNER = """\
  τ  t a o s a n d b o x
@@ -69,7 +71,8 @@ class TitleScreen(Screen):
         yield Footer()
 
     def _level_options(self) -> list[Option]:
-        options = [Option("Free sandbox: the default subnet, no goals", id=SANDBOX)]
+        options = [Option("Free sandbox: the default subnet, no goals", id=SANDBOX),
+                   Option("Dynamic TAO sandbox: root and 4 subnets with pools (the 2025 rules)", id=DTAO)]
         options += [Option(level_label(lv), id=lv.name, disabled=lv.problem is not None) for lv in self.levels]
         if not self.levels:
             options.append(Option("(levels are not installed in this build)", disabled=True))
@@ -129,6 +132,13 @@ class TitleScreen(Screen):
     @on(OptionList.OptionSelected, "#title-levels")
     @on(Button.Pressed, "#title-start")
     def action_start(self) -> None:
+        options = self.query_one("#title-levels", OptionList)
+        if options.highlighted is not None and options.get_option_at_index(options.highlighted).id == DTAO:
+            from taosandbox.tui.dtao.subnets import SubnetsScreen
+            from taosandbox.world.dtao_world import DtaoWorld
+
+            self.app.push_screen(SubnetsScreen(DtaoWorld()))
+            return
         level = self.selected_level()
         self.app.start_game(self.selected_role(), level.name if level else None)  # type: ignore[attr-defined]
 

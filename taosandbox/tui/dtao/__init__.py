@@ -1,0 +1,1 @@
+"""The dynamic-TAO game: the Subnets screen over a ``DtaoWorld`` (``taosandbox dtao --play``)."""
