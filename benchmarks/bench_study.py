@@ -7,7 +7,8 @@ Prints: the one-process loop's time, the 2-worker time (cluster start separately
 >= 1.8x), the per-task overhead (a no-op task's round trip on the same cluster, and the 2-worker time
 beyond half the loop's, per run), the time to the first result, and the peak memory of each worker and
 of this process. Both runs must write the same table, byte for byte (checked). The machine's load
-average is printed before and after: other work on the cores skews every figure.
+average is printed before and after: other work on the cores skews every wall-clock figure, so the CPU
+seconds each side used are printed too (what the speed-up would be on idle cores).
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    """CPU seconds this process has used (user + system): a figure other work on the cores does not skew."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=200)
@@ -84,16 +91,18 @@ def main() -> None:
         client.gather([client.submit(_noop, i, pure=False) for i in range(noops)])
         noop_ms = (time.perf_counter() - t) / noops * 1000
         first = FirstResult()
+        cpu_before = sum(client.run(_cpu_s).values())
         t = time.perf_counter()
         dask = run_study(study, folder / "dask", scheduler=cluster.scheduler_address, progress=first)
         dask_s = time.perf_counter() - t
+        dask_cpu = sum(client.run(_cpu_s).values()) - cpu_before
         peaks = client.run(_peak_mb)
     cluster.close()
 
     serial_first = FirstResult()
-    t = time.perf_counter()
+    t, cpu_before = time.perf_counter(), _cpu_s()
     loop = run_study(study, folder / "loop", workers=0, progress=serial_first)
-    loop_s = time.perf_counter() - t
+    loop_s, loop_cpu = time.perf_counter() - t, _cpu_s() - cpu_before
     same = all((folder / "dask" / n).read_bytes() == (folder / "loop" / n).read_bytes()
                for n in ("runs.parquet", "runs.csv"))
     assert dask.failed == loop.failed == 0 and same, "the two runs disagree"
@@ -109,6 +118,9 @@ def main() -> None:
     extra = (dask_s - loop_s / args.workers) / runs * 1000
     print(f"  per-task overhead: {noop_ms:.1f} ms a no-op task's round trip; {extra:.0f} ms a run beyond "
           f"a perfect {args.workers}-way split")
+    print(f"  CPU per run: loop {loop_cpu / runs:.2f} s, workers {dask_cpu / runs:.2f} s; on {args.workers} idle "
+          f"cores the workers would take {dask_cpu / args.workers:.0f} s against the loop's {loop_cpu:.0f} s "
+          f"({loop_cpu / (dask_cpu / args.workers):.2f}x, scheduling overhead aside)")
     print("  peak memory: " + ", ".join(f"worker {i} {mb:.0f} MB" for i, mb in enumerate(peaks.values()))
           + f"; this process (the loop) {_peak_mb():.0f} MB")
     print(f"  tables identical: {same}")
