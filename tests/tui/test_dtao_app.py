@@ -36,6 +36,10 @@ async def test_table_and_quote_then_stake() -> None:
         await pilot.click("#unstake")
         await pilot.pause()
         assert world.state.subnets[2].alpha_stake[("sn2-val0", "player")] == 0
+        await pilot.click("#stake-root")
+        await pilot.pause()
+        assert world.state.root_stake[("sn2-val0", "player")] == 10 * 10**9
+        assert "root 10.0000τ" in _text(app, "#status")
         assert world.state.conservation_gaps() == {}
 
 

@@ -37,7 +37,7 @@ class SubnetsScreen(Screen):
 
     DEFAULT_CSS = """
     SubnetsScreen #subnets { height: 1fr; }
-    SubnetsScreen #side { width: 52; }
+    SubnetsScreen #side { width: 60; }
     SubnetsScreen #chart-title, SubnetsScreen #quote, SubnetsScreen #status { height: auto; padding: 0 1; }
     SubnetsScreen #price-chart { height: 6; }
     SubnetsScreen #stake-form { height: auto; }
@@ -74,6 +74,7 @@ class SubnetsScreen(Screen):
                 with Horizontal(id="stake-form"):
                     yield Input(placeholder="TAO", id="amount", value="10")
                     yield Button("Stake", id="stake", variant="primary")
+                    yield Button("On root", id="stake-root")
                     yield Button("Unstake all", id="unstake")
                 yield Static(id="quote")
         yield Footer()
@@ -184,6 +185,20 @@ class SubnetsScreen(Screen):
                                     "amount_tao": amount / RAO_PER_TAO})
         log.write(f"staked: {_tao(outcome.detail.amount_out)} α on subnet {self.selected}" if outcome.ok
                   else f"[b]refused:[/b] {outcome.reason}")
+        self._refresh_views()
+
+    @on(Button.Pressed, "#stake-root")
+    def _stake_root(self) -> None:
+        """Stake the amount on root (netuid 0, TAO 1:1, no pool) under the selected subnet's validator."""
+        amount = self._amount()
+        log = self.query_one("#log", RichLog)
+        if amount is None:
+            log.write("Type a positive amount of TAO first.")
+            return
+        outcome = self.world.apply({"type": "stake", "netuid": 0, "hotkey": self._hotkey(),
+                                    "amount_tao": amount / RAO_PER_TAO})
+        log.write(f"staked {_tao(amount)} τ on root under {self._hotkey()}: its weight in subnet {self.selected}'s "
+                  f"stake is TaoWeight x that" if outcome.ok else f"[b]refused:[/b] {outcome.reason}")
         self._refresh_views()
 
     @on(Button.Pressed, "#unstake")
