@@ -76,6 +76,7 @@ class SubnetsScreen(Screen):
                     yield Button("Stake", id="stake", variant="primary")
                     yield Button("On root", id="stake-root")
                     yield Button("Unstake all", id="unstake")
+                yield Input(placeholder="max price τ/α (optional slippage limit)", id="limit")
                 yield Static(id="quote")
         yield Footer()
 
@@ -144,24 +145,40 @@ class SubnetsScreen(Screen):
     def _hotkey(self) -> str:
         return f"sn{self.selected}-val0"
 
+    def _limit(self) -> int | None | str:
+        """The slippage limit in rao per alpha, None when empty, or the reason it cannot be read."""
+        text = self.query_one("#limit", Input).value.strip()
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            return f"the max price must be a number of TAO per alpha, got {text!r}"
+        return tao_to_rao(value) if value > 0 else "the max price must be above 0"
+
     def _show_quote(self) -> None:
         box = self.query_one("#quote", Static)
-        amount = self._amount()
+        amount, limit = self._amount(), self._limit()
         if amount is None:
             box.update("Type an amount of TAO to see the quote.")
             return
+        if isinstance(limit, str):
+            box.update(f"[b]Cannot quote:[/b] {limit}")
+            return
         try:
-            q = staking.quote_stake(self.world.state, self.selected, amount)
+            q = staking.quote_stake(self.world.state, self.selected, amount, limit)
         except ChainError as exc:
             box.update(f"[b]Refused:[/b] {exc}")
             return
+        stop = (f"  the price reaches your limit first: only {_tao(amount - q.refund)} τ would swap, so Stake "
+                f"refuses (no partial fills here)\n" if q.refund else "")
         held = self.world.state.subnets[self.selected].alpha_stake.get((self._hotkey(), self.world.player), 0)
         back = staking.quote_unstake(self.world.state, self.selected, held).amount_out if held else 0
         box.update(f"Stake {_tao(amount)} τ on subnet {self.selected} ({self._hotkey()}):\n"
                    f"  you get {_tao(q.amount_out)} α, fee {_tao(q.fee)} τ\n"
                    f"  price {q.price_before:.6f} -> {q.price_after:.6f}, impact {q.impact:.2%}\n"
                    f"  unstaking it at once would pay {_tao(q.unstake_now)} τ\n"
-                   f"Your {_tao(held)} α here would unstake for {_tao(back)} τ now.")
+                   f"{stop}Your {_tao(held)} α here would unstake for {_tao(back)} τ now.")
 
     # ------------------------------------------------------------------ input
     @on(DataTable.RowHighlighted, "#subnets")
@@ -170,6 +187,7 @@ class SubnetsScreen(Screen):
             self.selected = int(event.row_key.value)
             self._refresh_views()
 
+    @on(Input.Changed, "#limit")
     @on(Input.Changed, "#amount")
     def _amount_changed(self) -> None:
         self._show_quote()
@@ -181,8 +199,12 @@ class SubnetsScreen(Screen):
         if amount is None:
             log.write("Type a positive amount of TAO first.")
             return
+        limit = self._limit()
+        if isinstance(limit, str):
+            log.write(f"[b]not staked:[/b] {limit}")
+            return
         outcome = self.world.apply({"type": "stake", "netuid": self.selected, "hotkey": self._hotkey(),
-                                    "amount_tao": amount / RAO_PER_TAO})
+                                    "amount_tao": amount / RAO_PER_TAO, "limit_price_rao": limit})
         log.write(f"staked: {_tao(outcome.detail.amount_out)} α on subnet {self.selected}" if outcome.ok
                   else f"[b]refused:[/b] {outcome.reason}")
         self._refresh_views()
