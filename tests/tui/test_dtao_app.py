@@ -36,6 +36,10 @@ async def test_table_and_quote_then_stake() -> None:
         await pilot.click("#unstake")
         await pilot.pause()
         assert world.state.subnets[2].alpha_stake[("sn2-val0", "player")] == 0
+        await pilot.click("#stake-root")
+        await pilot.pause()
+        assert world.state.root_stake[("sn2-val0", "player")] == 10 * 10**9
+        assert "root 10.0000τ" in _text(app, "#status")
         assert world.state.conservation_gaps() == {}
 
 
@@ -91,3 +95,25 @@ async def test_the_title_screen_offers_the_dtao_ruleset() -> None:
         assert app.screen.query_one("#subnets", DataTable).row_count == 4
         await pilot.press("escape")
         await wait_for_screen(pilot, "TitleScreen")
+
+
+async def test_slippage_limit_in_the_form() -> None:
+    world = DtaoWorld(SMALL)
+    app = DtaoApp(world)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.pause()
+        screen = app.subnets_screen
+        price = world.state.subnets[1].pool.price_float()
+        screen.query_one("#amount", Input).value = "200"
+        screen.query_one("#limit", Input).value = f"{price * 1.05:.9f}"
+        await pilot.pause()
+        assert "the price reaches your limit first" in _text(app, "#quote")
+        before = world.state_hash()
+        await pilot.click("#stake")
+        await pilot.pause()
+        assert world.state_hash() == before
+        log = app.subnets_screen.query_one("#log", RichLog)
+        assert any("refused" in line.text and "limit" in line.text for line in log.lines)
+        screen.query_one("#limit", Input).value = "cheap"
+        await pilot.pause()
+        assert "must be a number" in _text(app, "#quote")

@@ -37,7 +37,7 @@ class SubnetsScreen(Screen):
 
     DEFAULT_CSS = """
     SubnetsScreen #subnets { height: 1fr; }
-    SubnetsScreen #side { width: 52; }
+    SubnetsScreen #side { width: 60; }
     SubnetsScreen #chart-title, SubnetsScreen #quote, SubnetsScreen #status { height: auto; padding: 0 1; }
     SubnetsScreen #price-chart { height: 6; }
     SubnetsScreen #stake-form { height: auto; }
@@ -74,7 +74,9 @@ class SubnetsScreen(Screen):
                 with Horizontal(id="stake-form"):
                     yield Input(placeholder="TAO", id="amount", value="10")
                     yield Button("Stake", id="stake", variant="primary")
+                    yield Button("On root", id="stake-root")
                     yield Button("Unstake all", id="unstake")
+                yield Input(placeholder="max price τ/α (optional slippage limit)", id="limit")
                 yield Static(id="quote")
         yield Footer()
 
@@ -143,24 +145,40 @@ class SubnetsScreen(Screen):
     def _hotkey(self) -> str:
         return f"sn{self.selected}-val0"
 
+    def _limit(self) -> int | None | str:
+        """The slippage limit in rao per alpha, None when empty, or the reason it cannot be read."""
+        text = self.query_one("#limit", Input).value.strip()
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            return f"the max price must be a number of TAO per alpha, got {text!r}"
+        return tao_to_rao(value) if value > 0 else "the max price must be above 0"
+
     def _show_quote(self) -> None:
         box = self.query_one("#quote", Static)
-        amount = self._amount()
+        amount, limit = self._amount(), self._limit()
         if amount is None:
             box.update("Type an amount of TAO to see the quote.")
             return
+        if isinstance(limit, str):
+            box.update(f"[b]Cannot quote:[/b] {limit}")
+            return
         try:
-            q = staking.quote_stake(self.world.state, self.selected, amount)
+            q = staking.quote_stake(self.world.state, self.selected, amount, limit)
         except ChainError as exc:
             box.update(f"[b]Refused:[/b] {exc}")
             return
+        stop = (f"  the price reaches your limit first: only {_tao(amount - q.refund)} τ would swap, so Stake "
+                f"refuses (no partial fills here)\n" if q.refund else "")
         held = self.world.state.subnets[self.selected].alpha_stake.get((self._hotkey(), self.world.player), 0)
         back = staking.quote_unstake(self.world.state, self.selected, held).amount_out if held else 0
         box.update(f"Stake {_tao(amount)} τ on subnet {self.selected} ({self._hotkey()}):\n"
                    f"  you get {_tao(q.amount_out)} α, fee {_tao(q.fee)} τ\n"
                    f"  price {q.price_before:.6f} -> {q.price_after:.6f}, impact {q.impact:.2%}\n"
                    f"  unstaking it at once would pay {_tao(q.unstake_now)} τ\n"
-                   f"Your {_tao(held)} α here would unstake for {_tao(back)} τ now.")
+                   f"{stop}Your {_tao(held)} α here would unstake for {_tao(back)} τ now.")
 
     # ------------------------------------------------------------------ input
     @on(DataTable.RowHighlighted, "#subnets")
@@ -169,6 +187,7 @@ class SubnetsScreen(Screen):
             self.selected = int(event.row_key.value)
             self._refresh_views()
 
+    @on(Input.Changed, "#limit")
     @on(Input.Changed, "#amount")
     def _amount_changed(self) -> None:
         self._show_quote()
@@ -180,10 +199,28 @@ class SubnetsScreen(Screen):
         if amount is None:
             log.write("Type a positive amount of TAO first.")
             return
+        limit = self._limit()
+        if isinstance(limit, str):
+            log.write(f"[b]not staked:[/b] {limit}")
+            return
         outcome = self.world.apply({"type": "stake", "netuid": self.selected, "hotkey": self._hotkey(),
-                                    "amount_tao": amount / RAO_PER_TAO})
+                                    "amount_tao": amount / RAO_PER_TAO, "limit_price_rao": limit})
         log.write(f"staked: {_tao(outcome.detail.amount_out)} α on subnet {self.selected}" if outcome.ok
                   else f"[b]refused:[/b] {outcome.reason}")
+        self._refresh_views()
+
+    @on(Button.Pressed, "#stake-root")
+    def _stake_root(self) -> None:
+        """Stake the amount on root (netuid 0, TAO 1:1, no pool) under the selected subnet's validator."""
+        amount = self._amount()
+        log = self.query_one("#log", RichLog)
+        if amount is None:
+            log.write("Type a positive amount of TAO first.")
+            return
+        outcome = self.world.apply({"type": "stake", "netuid": 0, "hotkey": self._hotkey(),
+                                    "amount_tao": amount / RAO_PER_TAO})
+        log.write(f"staked {_tao(amount)} τ on root under {self._hotkey()}: its weight in subnet {self.selected}'s "
+                  f"stake is TaoWeight x that" if outcome.ok else f"[b]refused:[/b] {outcome.reason}")
         self._refresh_views()
 
     @on(Button.Pressed, "#unstake")
