@@ -18,7 +18,7 @@ from taosandbox.tui.messages import SimStopped, WorldUpdated
 from taosandbox.tui.screens.halving import HalvingModal
 from taosandbox.tui.screens.prune import PruneModal
 from taosandbox.tui.sim import HALVING_SKIP_CAP, is_prune_alert
-from taosandbox.tui.widgets.chain_panel import ChainPanel
+from taosandbox.tui.widgets.chain_panel import ChainPanel, halving_estimate_hidden
 from taosandbox.tui.widgets.event_log import EventLog
 
 REFRESH_SECONDS = 0.25
@@ -83,7 +83,9 @@ class TimeControls:
                 title="Too far to skip", severity="warning", timeout=8)
             return
         self.pause()
-        self.app.notify(f"Running ~{blocks:,} blocks to the halving…", timeout=3)
+        hidden = halving_estimate_hidden(snapshot)  # a level asks for it: do not give it away here
+        self.app.notify("Running to the halving…" if hidden else f"Running ~{blocks:,} blocks to the halving…",
+                        timeout=3)
         # Recycling moves the halving later than the estimate: allow some slack, never past the cap.
         self.run_sim(limit=min(HALVING_SKIP_CAP, blocks * 2 + 1000), fast=True)
 

@@ -29,11 +29,25 @@ def issuance_line(snapshot: Any) -> str:
             f"{format_tao(per_day(snapshot.block_emission_rao), 0)}/day")
 
 
+HIDDEN_ESTIMATE = "when? your question (estimate hidden)"
+"""Said instead of "~N blocks" while a level asks the player to predict the halving."""
+
+
+def halving_estimate_hidden(snapshot: Any) -> bool:
+    """True while a level's ``predict_halving`` question is open: the header's estimate (what is left
+    divided by the block emission, blind to recycling) would be the answer to copy, not to reason out."""
+    level = (getattr(snapshot, "extra", None) or {}).get("level") or {}
+    return any(o.get("kind") == "predict_halving" and o.get("status") == "pending"
+               for o in (level.get("objectives") or {}).values())
+
+
 def halving_line(snapshot: Any) -> str:
     last, nxt, done = halving_progress(snapshot.total_issuance_rao)
     left = max(0, nxt - snapshot.total_issuance_rao)
     blocks = snapshot.blocks_to_next_halving
     when = f"~{blocks:,} blocks ({blocks_as_time(blocks)})" if blocks is not None else "never"
+    if blocks is not None and halving_estimate_hidden(snapshot):
+        when = HIDDEN_ESTIMATE
     return f"halving #{done + 1} at {format_tao(nxt, 0)}: {format_tao(left, 2)} to go, {when}"
 
 
@@ -73,6 +87,9 @@ def compact_line(snapshot: Any, width: int = 0) -> str:
     """Issuance, emission and the halving in one line, for a short terminal (the header collapses)."""
     blocks = snapshot.blocks_to_next_halving
     halving = f"halving in ~{blocks:,} blocks" if blocks is not None else "no further halving"
+    if blocks is not None and halving_estimate_hidden(snapshot):
+        left = max(0, (snapshot.next_halving_issuance_rao or 0) - snapshot.total_issuance_rao)
+        halving = f"halving: {format_tao(left, 2)} to go, {HIDDEN_ESTIMATE}"
     return pack([f"issued [b]{format_tao(snapshot.total_issuance_rao, 0)}[/]",
                  f"emission [b]{format_tao(snapshot.block_emission_rao, 3)}[/]/block", halving], width)
 
