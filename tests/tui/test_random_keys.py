@@ -40,7 +40,7 @@ async def press_randomly(pilot, rng: random.Random, count: int) -> None:
             screen.pause()
 
 
-async def test_random_keys_in_the_game_never_crash(make_world):
+async def test_random_keys_in_the_game_never_crash(make_world, manual_time):
     world = make_world("miner")
     app = TaoApp(world=world)
     async with app.run_test(size=(120, 40)) as pilot:
