@@ -2,8 +2,6 @@
 
 import csv
 import json
-import subprocess
-import sys
 
 from taosandbox.cli import main
 
@@ -78,16 +76,3 @@ def test_sessions_commands(game, capsys, isolated_home):
     assert main(["sessions", "delete", "lesson 1"]) == 0
     assert main(["sessions", "show", "lesson 1"]) == 1
     assert "no such session file or save" in capsys.readouterr().err
-
-
-def test_help_imports_neither_textual_nor_sklearn():
-    code = ("import sys, contextlib, io\n"
-            "from taosandbox.cli import main\n"
-            "for argv in (['--help'], ['sessions', '--help'], ['replay', '--help']):\n"
-            "    with contextlib.redirect_stdout(io.StringIO()):\n"
-            "        try: main(argv)\n"
-            "        except SystemExit: pass\n"
-            "import taosandbox.sessions\n"
-            "print(sorted(m for m in ('textual', 'rich', 'sklearn') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"

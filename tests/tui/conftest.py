@@ -79,3 +79,34 @@ async def settle(pilot) -> None:
     await wait_for_workers(pilot.app)
     await pilot.pause()
     await pilot.pause()
+
+
+RUN_CHUNK = 5
+"""Blocks one unbounded run (space) advances under ``manual_time``: a fixed amount, not 'whatever ran'."""
+
+
+@pytest.fixture
+def manual_time(monkeypatch):
+    """The game's time, driven by the test: the sim worker becomes an inline step of a fixed number of
+    blocks (``limit``, or RUN_CHUNK for an unbounded run) that posts its snapshot, so what a key did is
+    an exact block count instead of however far a real thread got in some wall-clock time."""
+    from taosandbox.tui.messages import SimStopped
+    from taosandbox.tui.screens.game import GameScreen
+    from taosandbox.tui.sim import is_prune_alert
+
+    def run_sim(self, limit: int | None = None, fast: bool = False) -> None:
+        reason = "done" if limit is not None else None
+        for _ in range(RUN_CHUNK if limit is None else limit):
+            events = self.sim.step()
+            if any(e.kind == "halving" for e in events):
+                reason = "halving"
+                break
+            if any(is_prune_alert(e) for e in events):
+                reason = "prune"
+                break
+        if reason is not None:
+            self.post_message(SimStopped(reason))
+        self.post_message(WorldUpdated(self.sim.snapshot()))
+
+    monkeypatch.setattr(GameScreen, "run_sim", run_sim)
+    return RUN_CHUNK

@@ -18,15 +18,6 @@ def run(code: str, tmp_path) -> str:
     return done.stdout.strip()
 
 
-def test_importing_the_app_imports_no_sklearn(tmp_path):
-    out = run("""
-        import sys
-        import taosandbox.tui.app
-        print(sorted(m for m in ("sklearn", "taosandbox.world.world", "taosandbox.market") if m in sys.modules))
-    """, tmp_path)
-    assert out == "[]"
-
-
 def test_title_screen_shows_before_sklearn_is_imported(tmp_path):
     out = run("""
         import asyncio, sys

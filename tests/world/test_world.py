@@ -1,8 +1,5 @@
 """The world: determinism, conservation, player actions, refusals, and the economics a learner sees."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -243,14 +240,6 @@ def test_random_player_actions_keep_conservation(actions):
         else:
             world.advance(amount)
         assert world.subnet.ledger.conservation_gap() == 0
-
-
-def test_engine_imports_no_ui_and_no_sklearn():
-    code = ("import sys, taosandbox.world, taosandbox.world.headless, taosandbox.cli;"
-            "bad = [m for m in ('textual', 'rich', 'sklearn') if m in sys.modules];"
-            "print(bad); sys.exit(1 if bad else 0)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_genesis_nominators_are_paid_at_the_first_drain():
