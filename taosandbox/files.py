@@ -12,16 +12,18 @@ def _write_all(f, data: bytes) -> None:
     f.write(data)
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Replace ``path`` with ``text`` (or bytes) all at once: readers see the old file or the new one, never half."""
+def _replace_by_rename(path: Path, data: bytes, *, durable: bool) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``; ``durable``: fsync
+    the file before the rename and the folder after it, so the new file survives a power cut too."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            _write_all(f, text if isinstance(text, bytes) else text.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())
+            _write_all(f, data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -29,6 +31,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         except OSError:
             pass
         raise
+    if not durable:
+        return
     try:  # make the rename itself durable (POSIX); harmless where directories cannot be opened
         dir_fd = os.open(path.parent, os.O_RDONLY)
     except OSError:
@@ -41,22 +45,15 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         os.close(dir_fd)
 
 
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Replace ``path`` with ``text`` (or bytes) all at once: readers see the old file or the new one, never half."""
+    _replace_by_rename(path, text if isinstance(text, bytes) else text.encode("utf-8"), durable=True)
+
+
 def replace_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` by a rename, without fsync: for caches, whose readers check what
     they read and rebuild it when it is missing or damaged."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    _replace_by_rename(path, data, durable=False)
 
 
 def unwritable_reason(path: Path | str, *, directory: bool = False) -> str | None:
