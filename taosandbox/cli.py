@@ -256,9 +256,10 @@ def _main(argv: list[str] | None) -> int:
     if args.level:
         # Read the level before the screen opens: a broken file never starts a half-read game.
         from taosandbox.levels import LevelError, load_level
+        from taosandbox.levels.level import refuse_class_level
 
         try:
-            load_level(args.level)
+            refuse_class_level(load_level(args.level))
         except LevelError as exc:
             print(exc, file=sys.stderr)
             return 1
