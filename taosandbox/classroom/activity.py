@@ -44,7 +44,8 @@ class Activity:
         refused = []
         if group.register:
             hotkey = f"{coldkey}-hk1"
-            steps: list[Any] = [Register(role=group.role, hotkey=hotkey)]
+            model = {k: v for k, v in (("model", group.model), ("budget", group.budget)) if v is not None}
+            steps: list[Any] = [Register(role=group.role, hotkey=hotkey, **model)]
             if group.stake_tao:
                 steps.append(AddStake(hotkey=hotkey, amount_rao=tao_to_rao(group.stake_tao)))
             if group.scoring == "hand":
@@ -120,8 +121,10 @@ class Activity:
         if score is None:
             return {}
         progress = score.progress()
+        passed = sum(1 for e in progress["objectives"].values() if e["status"] == "passed")
         row: dict[str, Any] = {"group": score.group.name, "objectives_status": progress["status"],
-                               "objectives_score": progress["score"]}
+                               "objectives_score": progress["score"],
+                               "objectives": f"{passed}/{len(progress['objectives'])} {progress['status']}"}
         for key, entry in progress["objectives"].items():
             row[f"{key}_passed"] = entry["status"] == "passed"
             row[f"{key}_progress"] = entry["progress"]
@@ -150,7 +153,7 @@ class Activity:
             return None
         group = score.group
         return {"group": group.name, "title": group.title, "role": group.role, "briefing": group.briefing,
-                "activity": self.level.title}
+                "activity": self.level.title, "hints": list(self.level.hints)}
 
     # ---- saving
     def state(self) -> dict[str, Any]:

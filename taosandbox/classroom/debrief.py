@@ -31,8 +31,10 @@ def debrief_markdown(room: Any) -> str:
         members = [s for s in seats if s.group == group.name]
         scores = [activity.scores[s.coldkey] for s in members if s.coldkey in activity.scores]
         passed = sum(1 for sc in scores if sc.run.status == "passed")
+        earned = [sum(rao_to_tao(r.emission_total_rao) for r in rows_by_owner.get(s.coldkey, [])) for s in members]
+        mean = f"; their neurons earned {sum(earned) / len(earned):.4f} τ each on average" if earned else ""
         out.append(f"**{group.title}** ({group.role}, {len(members)} student{'s' if len(members) != 1 else ''}): "
-                   f"{passed} passed every objective.")
+                   f"{passed} passed every objective{mean}.")
         for leaf in scores[0].level.leaves if scores else ():
             done = sum(1 for sc in scores if sc.run.verdicts[leaf.id].status == "passed")
             out.append(f"- {leaf.description}: {done} of {len(scores)}")

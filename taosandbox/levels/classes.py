@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from taosandbox.market.models import BUDGET_RANGE, MODEL_KINDS
 from taosandbox.levels.objectives import ObjectiveGroup, ObjectiveSpec, read_objectives
 from taosandbox.levels.reader import Param, Reader, show
 from taosandbox.levels.selectors import Selector, WorldFacts, read_selector
@@ -31,6 +32,8 @@ GROUP = (
     Param("balance_tao", "number", None, low=0.0, high=21e6, help="free TAO at join; default world.player's"),
     Param("register", "bool", False, help="register one neuron of the role when the student joins"),
     Param("stake_tao", "number", 0.0, low=0.0, high=21e6, help="staked on that neuron at join"),
+    Param("model", "text", None, choices=tuple(MODEL_KINDS), help="the model of a miner registered at join"),
+    Param("budget", "int", None, low=BUDGET_RANGE[0], high=BUDGET_RANGE[1], help="its training budget (samples)"),
     Param("scoring", "text", "auto", choices=("auto", "hand"),
           help="a registered validator scores miners itself, or waits for weights set by hand"),
     Param("briefing", "text", None, required=True, help="what the group is told to do"),
@@ -59,6 +62,8 @@ class ClassGroup:
     register: bool
     stake_tao: float
     scoring: str
+    model: str | None
+    budget: int | None
     size: int | None
     """Seats in the group; None: the rest of the class."""
     briefing: str
@@ -161,6 +166,10 @@ def _read_group(raw: Any, r: Reader, where: str, facts: WorldFacts, deadline: in
     if v["scoring"] == "hand" and not (v["register"] and v["role"] == "validator"):
         r.bad(join(where, "scoring"), "only a validator registered at join has scoring (expected role: validator, "
                                       "register: true)")
+    for key in ("model", "budget"):
+        if v[key] is not None and not (v["register"] and v["role"] == "miner"):
+            r.bad(join(where, key), f"only a miner registered at join has a {key} (expected role: miner, "
+                                    "register: true)")
     if v["stake_tao"] and not v["register"]:
         r.bad(join(where, "stake_tao"), "stake goes on the neuron registered at join (expected register: true)")
     if v["stake_tao"] > balance:
@@ -180,6 +189,7 @@ def _read_group(raw: Any, r: Reader, where: str, facts: WorldFacts, deadline: in
         return None
     return ClassGroup(name=v["name"], title=v["title"] or v["name"], role=v["role"], balance_tao=float(balance),
                       register=v["register"], stake_tao=float(v["stake_tao"]), scoring=v["scoring"],
+                      model=v["model"], budget=v["budget"],
                       size=None if size == REST else int(size), briefing=v["briefing"].strip(),
                       objectives=objectives, team=team)
 

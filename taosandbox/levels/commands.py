@@ -33,7 +33,7 @@ def levels_command(out: TextIO | None = None) -> int:
     activities = list_levels(classes=True)
     if activities:
         width = max(len(i.name) for i in activities)
-        out.write(f"\nClass activities (one world for a whole class):\n")
+        out.write("\nClass activities (one world for a whole class):\n")
         for info in activities:
             out.write(f"     {info.name:<{width}}  {info.problem or f'{info.title}: {info.concept}'}\n")
         out.write("Run one with: taosandbox classroom --level NAME (docs/classroom.md)\n")

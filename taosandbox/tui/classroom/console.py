@@ -9,12 +9,14 @@ from typing import Any
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Markdown, Static
 
 from taosandbox.classroom.client import ClassClient, ClassError
 
-ROSTER_COLUMNS = (("name", "Name", 16), ("role", "Role", 10), ("connected", "Online", 7),
+ROSTER_COLUMNS = (("name", "Name", 16), ("role", "Role", 10), ("group", "Group", 10),
+                  ("objectives", "Objectives", 14), ("connected", "Online", 7),
                   ("free_tao", "Free τ", 10), ("staked_tao", "Staked τ", 10), ("earned_tao", "Earned τ", 10),
                   ("uids", "UIDs", 8), ("last_action", "Last action", 22))
 
@@ -53,6 +55,25 @@ def clock_text(roster: dict[str, Any]) -> str:
             f"  ·  {online}/{len(roster.get('rows', []))} students online")
 
 
+class DebriefScreen(ModalScreen):
+    """The debrief to project at the end: the lesson, then what this class's subnet did."""
+
+    DEFAULT_CSS = """
+    DebriefScreen { align: center middle; }
+    DebriefScreen > VerticalScroll { width: 90%; height: 90%; border: round $primary; background: $surface; }
+    """
+    BINDINGS = [Binding("escape,q,D", "dismiss", "Close")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Markdown(self.text)
+        yield Footer()
+
+
 class TeacherApp(App):
     """The console; every key sends one teacher command and the server's answer shows as a note."""
 
@@ -76,6 +97,7 @@ class TeacherApp(App):
         Binding("b", "broadcast", "Broadcast"),
         Binding("x", "remove", "Remove student"),
         Binding("E", "end_class", "End class"),
+        Binding("D", "debrief", "Debrief"),
         Binding("q", "quit", "Close console"),
     ]
 
@@ -160,8 +182,14 @@ class TeacherApp(App):
             self.notify(reply.get("reason") or "refused", title=command, severity="error")
         elif command == "end":
             text = f"Class ended. Results: {reply.get('csv')}\nSession: {reply.get('session')}"
+            if reply.get("debrief"):
+                text += f"\nDebrief: {reply.get('debrief')} (D shows it)"
             self.query_one("#note", Static).update(text)
             self.notify(text, title="End class", timeout=30)
+            if reply.get("debrief"):
+                self.send("debrief")
+        elif command == "debrief":
+            self.push_screen(DebriefScreen(reply.get("text", "")))
         else:
             self.notify(command.replace("_", " ") + ": done", timeout=2)
 
@@ -208,6 +236,14 @@ class TeacherApp(App):
             return
         self._confirm_end = False
         self.send("end")
+
+    def action_debrief(self) -> None:
+        """The class activity's debrief with the class's numbers so far (at the end: the final one)."""
+        if not self.client or not self.client.welcome.get("groups"):
+            self.notify("This class plays no class activity, so there is no debrief: start one with "
+                        "taosandbox classroom --level class-01-miners-race (docs/classroom.md).", timeout=6)
+            return
+        self.send("debrief")
 
     async def action_quit(self) -> None:
         if self.client is not None:
