@@ -140,7 +140,7 @@ def read_class(raw: Any, r: Reader, facts: WorldFacts, deadline: int, default_ba
         if group.size is None:
             rest.append(where)
         groups.append(group)
-    if len(rest) > 1:
+    if len(rest) > 1 and len(r.problems) == start:  # (a misspelt size would make a second "rest")
         r.bad(join(rest[1], "size"), "only one group may take the rest of the class (give this one a size)")
     if len(r.problems) != start:
         return None
@@ -150,9 +150,9 @@ def read_class(raw: Any, r: Reader, facts: WorldFacts, deadline: int, default_ba
 def _read_group(raw: Any, r: Reader, where: str, facts: WorldFacts, deadline: int, default_balance: float,
                 shared: ObjectiveSpec | ObjectiveGroup | None) -> ClassGroup | None:
     allowed = [p.name for p in GROUP] + ["size", "objectives", "team"]
+    start = len(r.problems)
     if r.mapping(raw, where, allowed, [p.name for p in GROUP if p.required], what="group field") is None:
         return None
-    start = len(r.problems)
     v = {p.name: r.value(raw, p, where) for p in GROUP}
     if v["name"] is not None and not _NAME.match(v["name"]):
         r.bad(join(where, "name"), f"{v['name']!r} is not a group name (expected lower-case letters, digits and -)")
@@ -161,6 +161,30 @@ def _read_group(raw: Any, r: Reader, where: str, facts: WorldFacts, deadline: in
         r.bad(join(where, "size"), f"{show(size)} is not a group size (expected a whole number in [1, 1000], "
                                    f"or {REST})")
     balance = default_balance if v["balance_tao"] is None else v["balance_tao"]
+    fields_ok = len(r.problems) == start  # cross-field checks only on fields that read well
+    if fields_ok:
+        _check_start(v, balance, r, where)
+    if "objectives" in raw:
+        objectives = read_objectives(raw["objectives"], r, facts, deadline, join(where, "objectives"))
+    else:
+        objectives = shared
+        if shared is None:
+            r.bad(join(where, "objectives"), "missing (give the group objectives, or the level objectives "
+                                             "every group without its own shares)")
+    team = _read_team(raw["team"], r, join(where, "team"), facts) if "team" in raw else None
+    if "team" in raw and fields_ok and v["role"] != "validator":
+        r.bad(join(where, "team"), "a team colludes with its weights (expected role: validator)")
+    if len(r.problems) != start or objectives is None:
+        return None
+    return ClassGroup(name=v["name"], title=v["title"] or v["name"], role=v["role"], balance_tao=float(balance),
+                      register=v["register"], stake_tao=float(v["stake_tao"]), scoring=v["scoring"],
+                      model=v["model"], budget=v["budget"],
+                      size=None if size == REST else int(size), briefing=v["briefing"].strip(),
+                      objectives=objectives, team=team)
+
+
+def _check_start(v: dict[str, Any], balance: float, r: Reader, where: str) -> None:
+    """What a group starts with must fit together: a neuron to stake on, a role that has it."""
     if v["register"] and v["role"] == "delegator":
         r.bad(join(where, "register"), "a delegator registers no neuron (expected false, or role miner/validator)")
     if v["scoring"] == "hand" and not (v["register"] and v["role"] == "validator"):
@@ -175,23 +199,6 @@ def _read_group(raw: Any, r: Reader, where: str, facts: WorldFacts, deadline: in
     if v["stake_tao"] > balance:
         r.bad(join(where, "stake_tao"), f"{v['stake_tao']:g} τ is more than the balance, {balance:g} τ "
                                         "(expected at most balance_tao, less the registration burn)")
-    if "objectives" in raw:
-        objectives = read_objectives(raw["objectives"], r, facts, deadline, join(where, "objectives"))
-    else:
-        objectives = shared
-        if shared is None:
-            r.bad(join(where, "objectives"), "missing (give the group objectives, or the level objectives "
-                                             "every group without its own shares)")
-    team = _read_team(raw["team"], r, join(where, "team"), facts) if "team" in raw else None
-    if "team" in raw and v["role"] != "validator":
-        r.bad(join(where, "team"), "a team colludes with its weights (expected role: validator)")
-    if len(r.problems) != start or objectives is None:
-        return None
-    return ClassGroup(name=v["name"], title=v["title"] or v["name"], role=v["role"], balance_tao=float(balance),
-                      register=v["register"], stake_tao=float(v["stake_tao"]), scoring=v["scoring"],
-                      model=v["model"], budget=v["budget"],
-                      size=None if size == REST else int(size), briefing=v["briefing"].strip(),
-                      objectives=objectives, team=team)
 
 
 def _read_team(raw: Any, r: Reader, where: str, facts: WorldFacts) -> Team | None:

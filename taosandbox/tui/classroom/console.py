@@ -126,6 +126,7 @@ class TeacherApp(App):
         table = self.query_one("#roster", DataTable)
         for key, title, width in ROSTER_COLUMNS:
             table.add_column(title, key=key, width=width)
+        table.focus()  # the keys are the console's; the broadcast box takes them only after b
         self.connect()
         self.set_interval(0.5, self._refresh)
 
