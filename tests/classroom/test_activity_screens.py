@@ -85,4 +85,5 @@ async def test_the_console_shows_objectives_and_the_debrief(cabal):
         assert "# Debrief: The Class Cabal" in app.screen.text and "| Ada | cabal |" in app.screen.text
         await pilot.press("escape")
         await _until(pilot, lambda: not isinstance(app.screen, DebriefScreen), "the console again")
+        await app.client.close()
     await ada.close()
