@@ -94,7 +94,7 @@ def debrief_markdown(room: Any) -> str:
         verdict = ("**caught**: Yuma clipped most of its weight on the favourite"
                    if report["caught"] else "**not caught** at the last epoch")
         out += [f"The team was told to pour its weight on uid {report['favourite_uid']}. At the last epoch "
-                f"(block {report['block']:,}) its {len(report['members'])} validators gave that miner "
+                f"(block {report['block']:,}) its {len(report['members'])} validator{'s' if len(report['members']) != 1 else ''} gave that miner "
                 f"{report['weight_given']:.4f} of their weights in total (each validator's weights sum to 1); "
                 f"Yuma clipped {_pct(report['clipped_share'])} of it ({verdict}; caught at "
                 f"{report['caught_epochs']} of {report['epochs']} epochs with weights).", "",

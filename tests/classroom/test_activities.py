@@ -54,11 +54,11 @@ def test_miners_race_better_models_win_incentive(tmp_path):
     assert room.act("bo", {"kind": "set_model", "hotkey": "bo-hk1", "model": "logistic", "budget": 400}).ok
     room.step(90)  # Cy keeps the 10-sample model
     paths, rows, debrief = _ended(room)
-    assert rows["Ada"]["metric_passed"] == "True" and rows["Cy"]["metric_passed"] == "False"
-    assert "accuracy = " in rows["Cy"]["metric_detail"]
-    assert rows["Ada"]["top_passed"] == "True" and rows["Cy"]["top_passed"] == "False"
-    assert float(rows["Ada"]["top_progress"]) > float(rows["Cy"]["top_progress"])
-    assert {"group", "objectives_status", "earn_passed", "earn_progress", "earn_detail"} <= set(rows["Ada"])
+    assert rows["Ada"]["accuracy_passed"] == "True" and rows["Cy"]["accuracy_passed"] == "False"
+    assert "accuracy = " in rows["Cy"]["accuracy_detail"]
+    assert rows["Ada"]["top3_passed"] == "True" and rows["Cy"]["top3_passed"] == "False"
+    assert float(rows["Ada"]["top3_progress"]) > float(rows["Cy"]["top3_progress"])
+    assert {"group", "objectives_status", "earned_passed", "earned_progress", "earned_detail"} <= set(rows["Ada"])
     assert "## Who won incentive, and why" in debrief and "**Ada** won the most incentive" in debrief
     assert "| Ada |" in debrief and "knn" in debrief
     result = verify(paths["session"])
@@ -73,9 +73,9 @@ def test_consensus_mavericks_are_clipped_and_earn_less(tmp_path):
         _until_ok(room, ck, {"kind": "set_weights", "hotkey": f"{ck}-hk1", "uids": [5], "values": [1.0]})
     room.step(100)
     scores = room.activity.scores
-    assert scores["ada"].run.verdicts["metric"].status == "passed"  # clipped: VTRUST at most 0.5
-    assert scores["bo"].run.verdicts["metric"].status == "passed"  # steady: VTRUST 0.9 for 5 epochs
-    assert scores["bo"].run.verdicts["metric"].detail != scores["ada"].run.verdicts["metric"].detail
+    assert scores["ada"].run.verdicts["clipped"].status == "passed"  # VTRUST at most 0.5
+    assert scores["bo"].run.verdicts["in-consensus"].status == "passed"  # VTRUST 0.9 for 5 epochs
+    assert "in-consensus" not in scores["ada"].run.verdicts and "clipped" not in scores["bo"].run.verdicts
     paths, rows, debrief = _ended(room)
     assert rows["Ada"]["group"] == "mavericks" and rows["Bo"]["group"] == "steady"
     assert float(rows["Ada"]["validator_trust"]) < 0.5 < float(rows["Bo"]["validator_trust"])
@@ -114,7 +114,7 @@ async def test_cabal_over_the_wire_is_caught_by_consensus(tmp_path):
         await teacher.command("step", blocks=60)
         snap = await ada.next_snapshot()
         assert snap["own"]["level"]["group"] == "cabal"
-        assert set(snap["own"]["level"]["objectives"]) == {"permit", "metric"}
+        assert set(snap["own"]["level"]["objectives"]) == {"permit", "favourite-incentive"}
         live = await teacher.command("debrief")
         assert live["ok"] and "## The cabal: The cabal" in live["text"] and "**caught**" in live["text"]
         ended = await teacher.command("end")
@@ -122,8 +122,8 @@ async def test_cabal_over_the_wire_is_caught_by_consensus(tmp_path):
         rows = {r["name"]: r for r in csv.DictReader(open(ended["csv"], encoding="utf-8"))}
         assert rows["Ada"]["group"] == "cabal" and rows["Bo"]["group"] == "honest"
         assert float(rows["Ada"]["team_clipped_share"]) > 0.5 and rows["Bo"]["team_clipped_share"] == ""
-        assert rows["Bo"]["metric_passed"] == "True"  # honest: VTRUST 0.9 for 3 epochs
-        assert rows["Ada"]["metric_passed"] == "False"  # the favourite never got 0.25 incentive
+        assert rows["Bo"]["vtrust_passed"] == "True" and rows["Ada"]["vtrust_passed"] == ""  # honest only
+        assert rows["Ada"]["favourite-incentive_passed"] == "False"  # the favourite never got 0.25
         report = room.activity.teams["cabal"]
         assert report["caught"] and report["team_validator_trust"] < report["honest_validator_trust"]
         assert report["caught_epochs"] >= 2 and {m["name"] for m in report["members"]} == {"Ada", "Cy"}
@@ -149,11 +149,11 @@ def test_scores_survive_a_resume(tmp_path):
                   {k: getattr(t, "streak", None) for k, t in s.run.trackers.items()})
              for ck, s in again.activity.scores.items()}
     assert after == before and [s.group for s in again.seats.values()] == ["mavericks", "steady"]
-    streak = again.activity.scores["bo"].run.trackers["metric"].streak
+    streak = again.activity.scores["bo"].run.trackers["in-consensus"].streak
     assert streak >= 1  # VTRUST 0.9 at the epochs before the save
     again.step(40)  # two more epochs: the streak goes on from where it was, not from 0
     bo = again.activity.scores["bo"].run
-    assert bo.trackers["metric"].streak >= streak + 2 or bo.verdicts["metric"].status == "passed"
+    assert bo.trackers["in-consensus"].streak >= streak + 2 or bo.verdicts["in-consensus"].status == "passed"
     assert verify(again.directory / SESSION_FILE).ok
 
 

@@ -16,6 +16,11 @@ from textual.widgets import Static
 from taosandbox.tui.widgets.objectives import objectives_markup
 
 
+def paragraphs(text: str) -> str:
+    """A level file's text with its line breaks inside paragraphs removed (the panel wraps it)."""
+    return "\n\n".join(" ".join(part.split()) for part in str(text).split("\n\n") if part.strip())
+
+
 def status_markup(progress: dict[str, Any]) -> str:
     status = progress.get("status", "pending")
     if status == "passed":
@@ -52,8 +57,8 @@ class BriefingPanel(VerticalScroll):
         b = self.briefing
         yield Static(f"[b]{escape(str(b.get('activity', '')))}[/]\nYour group: [b]{escape(str(b.get('title', '')))}"
                      f"[/] ({escape(str(b.get('role', '')))})", id="briefing-header")
-        yield Static(str(b.get("briefing", "")), id="briefing-text", markup=False)
-        tips = [f"Tip: {h}" for h in b.get("hints") or ()]
+        yield Static(paragraphs(b.get("briefing", "")), id="briefing-text", markup=False)
+        tips = [f"Tip: {paragraphs(h)}" for h in b.get("hints") or ()]
         if tips:
             yield Static("\n".join(tips), id="briefing-tips", markup=False)
         yield Static("[$text-muted]objectives: waiting for the first block…[/]", id="briefing-objectives")

@@ -137,7 +137,12 @@ class TeacherApp(App):
         except ClassError as exc:
             self.query_one("#clock", Static).update(f"[red]{exc}[/red]")
             return
-        self.query_one("#clock", Static).update(f"Connected to the class {self.client.welcome.get('class')}")
+        welcome = self.client.welcome
+        self.query_one("#clock", Static).update(f"Connected to the class {welcome.get('class')}")
+        if welcome.get("groups"):  # a class activity: say so, with its groups (D shows the debrief)
+            groups = ", ".join(f"{g['title']} ({g['role']})" for g in welcome["groups"])
+            self.query_one("#banner", Static).update(f"{self.banner}\nActivity: {welcome.get('activity')} · "
+                                                     f"groups: {groups} · D: the debrief")
 
     def _refresh(self) -> None:
         client = self.client

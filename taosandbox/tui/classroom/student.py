@@ -16,7 +16,7 @@ from taosandbox.classroom.client import ClassClient, ClassError, ws_url
 from taosandbox.classroom.seats import ROLES
 from taosandbox.tui import app as tui_app
 from taosandbox.tui.app import TaoApp
-from taosandbox.tui.classroom.briefing import BriefingPanel
+from taosandbox.tui.classroom.briefing import BriefingPanel, paragraphs
 from taosandbox.tui.classroom.remote import RemoteSim
 from taosandbox.tui.screens.game import GameScreen
 from taosandbox.tui.widgets.chain_panel import ChainPanel
@@ -39,8 +39,8 @@ class ClassGameScreen(GameScreen):
         briefing = self.sim.client.welcome.get("briefing")
         if isinstance(briefing, dict):  # a class activity: the group's briefing and objectives beside the game
             self.query_one("#play-area").mount(BriefingPanel(briefing, id="briefing"))
-            self.query_one(EventLog).note(f"Your group: {briefing.get('title')}. {briefing.get('briefing', '')}",
-                                          mine=True)
+            self.query_one(EventLog).note(f"Your group: {briefing.get('title')}. "
+                                          f"{paragraphs(briefing.get('briefing', ''))}", mine=True)
         self.resume()  # follow the class's blocks
 
     def show_snapshot(self, snapshot: Any) -> None:
@@ -128,6 +128,8 @@ class JoinScreen(Screen):
         if info.get("assign") == "pick":
             title.update(f"Join {info.get('activity')} at {self.address}: pick your group")
             select.set_options([(f"{g['title']} ({g['role']})", g["name"]) for g in info["groups"]])
+            if self.role in {g["name"] for g in info["groups"]}:  # join --group NAME
+                select.value = self.role
         else:
             title.update(f"Join {info.get('activity')} at {self.address}: the class puts you in a group")
             select.display = False
