@@ -26,10 +26,11 @@ SESSION_FILE = "class.session"
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 """Blocks per second the teacher can choose (the real chain: one per 12 s)."""
 DEFAULT_SPEED = 2
-CLASS_OVERRIDES = {"hyperparameters.max_allowed_uids": 64, "hyperparameters.max_regs_per_block": 8,
+CLASS_OVERRIDES = {"hyperparameters.max_allowed_uids": 64, "hyperparameters.max_regs_per_block": 40,
                    "hyperparameters.target_regs_per_interval": 16}
-"""Any class world: room for 40 students' neurons, several registrations per block and 48 per adjustment
-interval (3 x target, subnet.py), so a whole class can register in its first minutes."""
+"""Any class world: room for 40 students' neurons, and for 40 registrations in one block and 48 per
+adjustment interval (3 x target, subnet.py): the clock starts paused, so a whole class joins (and, in an
+activity, gets its neurons) at block 0."""
 SKIP_CAP = 20_000
 """The most blocks one skip (to the next epoch or halving) runs."""
 FORBIDDEN = frozenset({"add_student", "act_as", "propose", "vote"})

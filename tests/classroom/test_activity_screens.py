@@ -10,15 +10,7 @@ from taosandbox.tui.classroom.briefing import BriefingPanel
 from taosandbox.tui.classroom.console import DebriefScreen, TeacherApp
 from taosandbox.tui.classroom.student import ClassApp, ClassGameScreen, JoinScreen
 
-CODE = "TEST42"
-
-
-async def _until(pilot, predicate, what, tries=400):
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened: {what}")
+from class_worlds import CODE, until
 
 
 @pytest.fixture
@@ -37,16 +29,16 @@ async def test_the_student_sees_the_groups_briefing_and_objectives(cabal):
     teacher = await ClassClient.teacher(server.address, room.secret)
     app = ClassApp(server.address, name="Ada", code=CODE)
     async with app.run_test(size=(150, 44)) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, ClassGameScreen) and app.screen.query(BriefingPanel),
+        await until(pilot, lambda: isinstance(app.screen, ClassGameScreen) and app.screen.query(BriefingPanel),
                      "the briefing beside the game")
         panel = app.screen.query_one(BriefingPanel)
         header = str(panel.query_one("#briefing-header").render())
         assert "The Class Cabal" in header and "The cabal" in header and "validator" in header
         assert "uid 8" in str(panel.query_one("#briefing-text").render())
         await teacher.command("step", blocks=20)
-        await _until(pilot, lambda: "Hold a validator permit" in str(panel.query_one("#briefing-objectives").render()),
+        await until(pilot, lambda: "Hold a validator permit" in str(panel.query_one("#briefing-objectives").render()),
                      "the student's objectives")
-        await _until(pilot, lambda: (panel.progress or {}).get("objectives", {}).get("permit", {}).get("status")
+        await until(pilot, lambda: (panel.progress or {}).get("objectives", {}).get("permit", {}).get("status")
                      == "passed", "the permit objective passed")
     await teacher.close()
 
@@ -65,7 +57,7 @@ async def test_picked_groups_are_offered_on_the_join_form(tmp_path, monkeypatch)
             screen = app.screen
             assert isinstance(screen, JoinScreen)
             select = screen.query_one("#join-role")
-            await _until(pilot, lambda: select.value == "cabal", "the groups in the join form")
+            await until(pilot, lambda: select.value == "cabal", "the groups in the join form")
             assert "pick your group" in str(screen.query_one("#join-title").render())
     finally:
         await server.stop()
@@ -77,13 +69,13 @@ async def test_the_console_shows_objectives_and_the_debrief(cabal):
     app = TeacherApp(server.address, room.secret)
     async with app.run_test(size=(160, 40)) as pilot:
         table = app.query_one("#roster")
-        await _until(pilot, lambda: table.row_count == 1, "Ada in the roster")
+        await until(pilot, lambda: table.row_count == 1, "Ada in the roster")
         assert table.get_cell("ada", "group") == "cabal"
         assert table.get_cell("ada", "objectives").startswith("0/2")
         await pilot.press("D")
-        await _until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
         assert "# Debrief: The Class Cabal" in app.screen.text and "| Ada | cabal |" in app.screen.text
         await pilot.press("escape")
-        await _until(pilot, lambda: not isinstance(app.screen, DebriefScreen), "the console again")
+        await until(pilot, lambda: not isinstance(app.screen, DebriefScreen), "the console again")
         await app.client.close()
     await ada.close()

@@ -11,19 +11,9 @@ from taosandbox.levels import LevelError, LevelSession, list_levels, load_level
 from taosandbox.levels.classes import ClassSpec
 from taosandbox.levels.level import parse_level, shipped_level_files
 from taosandbox.levels.commands import levels_command
+from tests.levels.conftest import MINIMAL, assert_one_problem
 
-CLASS = textwrap.dedent("""\
-    title: Class
-    concept: testing
-    intro: Hello.
-    debrief: Bye.
-    deadline: 300
-    world:
-      seed: 3
-      neurons:
-        - {role: validator, count: 2, stake_tao: 100}
-        - {role: miner, count: 6}
-      player: {role: miner, balance_tao: 0}
+CLASS = MINIMAL.split("objectives:")[0] + textwrap.dedent("""\
     class:
       assign: alternate
       groups:
@@ -82,19 +72,7 @@ CASES = [
 def test_one_clear_line_per_class_problem(tmp_path, case):
     name, old, new, field, words = case
     assert old in CLASS, name
-    text = CLASS.replace(old, new, 1)
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(text)
-    with pytest.raises(LevelError) as caught:
-        load_level(path)
-    lines = caught.value.lines
-    assert len(lines) == 1, lines
-    marked = [i + 1 for i, line in enumerate(text.splitlines()) if "# HERE" in line]
-    line = lines[0]
-    if marked:
-        assert line.startswith(f"{path}:{marked[0]}: "), line
-    assert f": {field}: " in line, line
-    assert words in line, line
+    assert_one_problem(tmp_path / f"{name}.yaml", CLASS.replace(old, new, 1), field, words)
 
 
 def test_a_class_level_reads_its_groups():
@@ -104,7 +82,7 @@ def test_a_class_level_reads_its_groups():
     cabal, miners = spec.groups
     assert (cabal.role, cabal.size, cabal.balance_tao, cabal.stake_tao, cabal.scoring) == ("validator", 2, 50, 20, "hand")
     assert cabal.team is not None and cabal.team.favour.uid == 7 and cabal.team.caught_above == 0.5
-    assert (miners.size, miners.balance_tao, miners.model, miners.budget) == (None, 0.0, "knn", 300)
+    assert (miners.size, miners.balance_tao, miners.model, miners.budget) == (None, 10.0, "knn", 300)
     assert [o.kind for o in level.leaves] == []  # no shared objectives: each group has its own
 
 
