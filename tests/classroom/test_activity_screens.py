@@ -72,6 +72,8 @@ async def test_the_console_shows_objectives_and_the_debrief(cabal):
         await until(pilot, lambda: table.row_count == 1, "Ada in the roster")
         assert table.get_cell("ada", "group") == "cabal"
         assert table.get_cell("ada", "objectives").startswith("0/2")
+        await until(pilot, lambda: "favourite-incentive" in str(app.query_one("#student-objectives").render()),
+                    "the selected student's objectives")
         await pilot.press("D")
         await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
         assert "# Debrief: The Class Cabal" in app.screen.text and "| Ada | cabal |" in app.screen.text

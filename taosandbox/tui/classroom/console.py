@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Input, Markdown, Static
 
 from taosandbox.classroom.client import ClassClient, ClassError
@@ -42,6 +43,20 @@ def leaderboard_text(board: dict[str, list[dict[str, Any]]]) -> str:
         rows = board.get(role, [])[:5]
         lines.append(f"[b]{title}[/b] ({unit})")
         lines += [f"  {i + 1}. {r['name']}: {r[key]:.4f}" for i, r in enumerate(rows)] or ["  nobody yet"]
+    return "\n".join(lines)
+
+
+def objectives_text(row: dict[str, Any]) -> str:
+    """The selected student's objectives in a class activity: mark, id and the value each one read."""
+    if not row.get("group"):
+        return ""
+    marks = {"True": "[$success]✓[/]", "False": "[$warning]…[/]"}
+    lines = [f"[b]{escape(str(row.get('name')))}[/b] ({escape(str(row['group']))}): "
+             f"{escape(str(row.get('objectives', '')))}"]
+    for key, value in row.items():
+        if key.endswith("_passed") and value != "":
+            ident = key.removesuffix("_passed")
+            lines.append(f"{marks[str(value)]} {escape(ident)}: {escape(str(row.get(ident + '_detail', '')))}")
     return "\n".join(lines)
 
 
@@ -84,6 +99,7 @@ class TeacherApp(App):
     #body { height: 1fr; }
     #roster { width: 3fr; }
     #board { width: 1fr; padding: 0 1; border-left: solid $primary; }
+    #student-objectives { margin-top: 1; }
     #broadcast { dock: bottom; }
     """
     BINDINGS = [
@@ -118,6 +134,7 @@ class TeacherApp(App):
             yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
             with Vertical(id="board"):
                 yield Static("", id="leaderboard")
+                yield Static("", id="student-objectives")
                 yield Static("", id="note")
         yield Input(placeholder="broadcast to every student (b), enter sends", id="broadcast")
         yield Footer()
@@ -158,6 +175,18 @@ class TeacherApp(App):
         self.query_one("#clock", Static).update(clock_text(roster))
         self.query_one("#leaderboard", Static).update(leaderboard_text(roster.get("leaderboard", {})))
         self._show_rows(roster.get("rows", []))
+        self._show_selected()
+
+    @on(DataTable.RowHighlighted, "#roster")
+    def _show_selected(self) -> None:
+        """Under the leaderboard: the objectives of the student the cursor is on."""
+        table = self.query_one("#roster", DataTable)
+        rows = {r["coldkey"]: r for r in self.roster.get("rows", [])}
+        if not table.row_count or not rows:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key in rows:
+            self.query_one("#student-objectives", Static).update(objectives_text(rows[key]))
 
     def _show_rows(self, rows: list[dict[str, Any]]) -> None:
         table = self.query_one("#roster", DataTable)
