@@ -14,7 +14,6 @@ from typing import Any, Iterable
 from taosandbox.chain.events import Event
 from taosandbox.levels.classes import ClassGroup, Team
 from taosandbox.levels.level import Level
-from taosandbox.levels.objectives import PENDING, Verdict
 from taosandbox.levels.run import LevelRun
 from taosandbox.world.snapshot import Snapshot
 
@@ -61,15 +60,9 @@ class StudentScore:
 
     # ---- saving (a resumed class continues the scores instead of starting them again)
     def state(self) -> dict[str, Any]:
-        run = self.run
-        return {
-            "status": run.status, "block": run.block, "hotkeys": sorted(run._hotkeys),
-            "answers": {k: [list(a) for a in v] for k, v in run.answers.items()},
-            "verdicts": {k: [v.status, v.progress, v.detail] for k, v in run.verdicts.items()},
-            "trackers": {k: {n: v for n, v in vars(t).items() if n not in ("spec", "p")}
-                         for k, t in run.trackers.items()},
-            "start": {"earned_rao": run.start.player.earned_rao, "halving_index": run.start.halving_index},
-        }
+        start = self.run.start
+        return {**self.run.state(),
+                "start": {"earned_rao": start.player.earned_rao, "halving_index": start.halving_index}}
 
     @classmethod
     def restore(cls, level: Level, group: ClassGroup, now: Snapshot, data: dict[str, Any]) -> "StudentScore":
@@ -79,16 +72,7 @@ class StudentScore:
         begun = replace(now, player=replace(now.player, earned_rao=int(start.get("earned_rao", 0))),
                         halving_index=start.get("halving_index", now.halving_index))
         score = cls(level, group, begun)
-        run = score.run
-        run.status, run.block = data.get("status", PENDING), int(data.get("block", now.block))
-        run._hotkeys = frozenset(data.get("hotkeys", ()))
-        run.answers = {k: [(int(b), float(v)) for b, v in given] for k, given in data.get("answers", {}).items()}
-        for key, (status, progress, detail) in data.get("verdicts", {}).items():
-            if key in run.verdicts:
-                run.verdicts[key] = Verdict(status, progress, detail)
-        for key, attrs in data.get("trackers", {}).items():
-            if key in run.trackers:
-                vars(run.trackers[key]).update(attrs)
+        score.run.restore(data)
         return score
 
 
