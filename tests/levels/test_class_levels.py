@@ -147,3 +147,26 @@ def test_shipped_class_activities_are_listed_apart_and_refused_single_player(cap
     levels_command()
     out = capsys.readouterr().out
     assert "Class activities" in out and "class-03-cabal" in out.split("Class activities")[1]
+
+
+def test_levels_check_names_the_groups(tmp_path):
+    import io
+
+    from taosandbox.levels.commands import check_command
+
+    path = tmp_path / "week3-class.yaml"
+    path.write_text(CLASS)
+    out = io.StringIO()
+    assert check_command([str(path)], out) == 0
+    assert "a class activity with groups cabal (validator, 2), miners (miner, the rest)" in out.getvalue()
+
+
+def test_a_broken_class_activity_is_listed_with_the_activities(tmp_path, monkeypatch):
+    folder = tmp_path / "levels"
+    folder.mkdir()
+    (folder / "class-09-broken.yaml").write_text(CLASS.replace("      size: 2\n", "      size: none\n"))
+    (folder / "01-minimal.yaml").write_text(MINIMAL)
+    monkeypatch.setattr("taosandbox.paths.levels_dir", lambda: folder)
+    activities = list_levels(classes=True)
+    assert [i.name for i in activities] == ["class-09-broken"] and "class.groups[0].size" in activities[0].problem
+    assert [i.name for i in list_levels()] == ["minimal"]
