@@ -78,6 +78,7 @@ def snapshot_from(world: dict[str, Any], own: dict[str, Any]) -> Snapshot:
             **{name: _tuple(world[name]) for name in _SHARED}, hyperparameters=hp, neurons=tuple(neurons),
             player=PlayerView(**player), delegates=tuple(DelegateRow(*d) for d in own["delegates"]),
             halvings=tuple(dict(h) for h in world["halvings"]), last_epoch=None,
-            extra={**world["extra"], "fees": own.get("fees", {})})
+            extra={**world["extra"], "fees": own.get("fees", {}),
+                   **({"level": own["level"]} if "level" in own else {})})
     except (KeyError, TypeError) as exc:
         raise ValueError(f"a snapshot the game cannot read ({type(exc).__name__}: {exc})") from None

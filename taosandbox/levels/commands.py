@@ -30,6 +30,13 @@ def levels_command(out: TextIO | None = None) -> int:
         concept = info.problem or f"{info.title}: {info.concept}"
         out.write(f"{order:>3}  {info.name:<{width}}  {info.role:<9}  {status:<11}  {concept}\n")
     out.write("\nPlay one with: taosandbox --level NAME\n")
+    activities = list_levels(classes=True)
+    if activities:
+        width = max(len(i.name) for i in activities)
+        out.write("\nClass activities (one world for a whole class):\n")
+        for info in activities:
+            out.write(f"     {info.name:<{width}}  {info.problem or f'{info.title}: {info.concept}'}\n")
+        out.write("Run one with: taosandbox classroom --level NAME (docs/classroom.md)\n")
     return 0
 
 
@@ -54,6 +61,11 @@ def check_command(files: list[str], out: TextIO | None = None, *, play: bool = F
             failed = True
             for line in exc.lines:
                 out.write(line + "\n")
+            continue
+        if level.classroom is not None:
+            groups = ", ".join(f"{g.name} ({g.role}, {g.size or 'the rest'})" for g in level.classroom.groups)
+            out.write(f"{name}: file ok ({level.name}: {level.title}; a class activity with groups {groups}; "
+                      f"deadline block {level.deadline}; run it with taosandbox classroom --level)\n")
             continue
         steps = len(level.solution)
         read = (f"{name}: file ok ({level.name}: {level.title}; {len(level.leaves)} objective{'s' if len(level.leaves) != 1 else ''}, "

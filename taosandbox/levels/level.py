@@ -11,6 +11,7 @@ from typing import Any
 from taosandbox.world.actions import ACTION_TYPES, Action, action_from_dict
 from taosandbox.chain.units import tao_to_rao
 from taosandbox.world.actions import Answer
+from taosandbox.levels.classes import ClassSpec, read_class
 from taosandbox.levels.constraints import Constraints, read_constraints
 from taosandbox.levels.errors import LevelError, LevelProblem
 from taosandbox.levels.objectives import ObjectiveGroup, ObjectiveSpec, leaves, read_objectives
@@ -56,6 +57,8 @@ class Level:
     source: str
     source_hash: str
     path: Path | None = None
+    classroom: ClassSpec | None = None
+    """The ``class:`` section: a class activity (``taosandbox classroom --level``), not a single-player level."""
 
     @property
     def leaves(self) -> list[ObjectiveSpec]:
@@ -81,6 +84,8 @@ class LevelInfo:
     best_score: int | None = None
     problem: str | None = None
     """First problem of a broken level file (it is still listed)."""
+    classroom: bool = False
+    """A class activity (it has a ``class:`` section)."""
 
 
 TOP = (
@@ -94,8 +99,8 @@ TOP = (
     Param("debrief", "text", None, required=True),
     Param("deadline", "int", 1000, low=1, high=MAX_DEADLINE),
 )
-SECTIONS = ("world", "objectives", "constraints", "solution")
-REQUIRED = tuple(p.name for p in TOP if p.required) + ("world", "objectives")
+SECTIONS = ("world", "objectives", "constraints", "solution", "class")
+REQUIRED = tuple(p.name for p in TOP if p.required) + ("world",)
 
 
 def default_name(path: Path | str) -> str:
@@ -140,7 +145,15 @@ def parse_level(text: str, file: str | Path = "<level>", path: Path | None = Non
                 world_ok = False
     # A broken world would make every uid look missing; check objectives against it only when it is sound.
     facts = WorldFacts.of(scenario) if world_ok else WorldFacts.anything()
+    is_class = "class" in data
+    if "objectives" not in data and not is_class:
+        r.bad("objectives", "missing (this field is required)")
     objectives = read_objectives(data.get("objectives"), r, facts, deadline) if "objectives" in data else None
+    classroom = None
+    if is_class:
+        classroom = read_class(data.get("class"), r, facts, deadline, scenario.player.balance_tao, objectives)
+        if "solution" in data:
+            r.bad("solution", "a class level has no single-player solution: its students play it (remove it)")
     constraints = read_constraints(data.get("constraints"), r)
     questions = {o.id for o in leaves(objectives) if o.kind in ("answer", "predict_halving")} \
         if objectives is not None else None  # None: objectives broken, so question ids are unknown
@@ -152,13 +165,14 @@ def parse_level(text: str, file: str | Path = "<level>", path: Path | None = Non
     if order is None:
         m = _PREFIX.match(Path(path or file).stem)
         order = int(m.group(1)) if m else 1000
-    assert objectives is not None
+    if objectives is None:  # a class level whose groups all have their own objectives
+        objectives = ObjectiveGroup("all", ())
     return Level(
         name=name, title=top["title"], role=scenario.player.role, concept=top["concept"], order=order,
         intro=top["intro"].strip(), hints=tuple(h.strip() for h in top["hints"]),
         debrief=top["debrief"].strip(), deadline=deadline, scenario=scenario, objectives=objectives,
         constraints=constraints, solution=solution, source=text,
-        source_hash=hashlib.sha256(text.encode()).hexdigest(), path=path,
+        source_hash=hashlib.sha256(text.encode()).hexdigest(), path=path, classroom=classroom,
     )
 
 
@@ -304,8 +318,9 @@ def find_level(name_or_path: str | Path) -> Path:
     raise LevelError([LevelProblem(given, 0, "level", message)])
 
 
-def list_levels() -> list[LevelInfo]:
-    """Shipped levels in course order, with the player's progress; broken files are listed with a problem."""
+def list_levels(classes: bool = False) -> list[LevelInfo]:
+    """Shipped levels in course order, with the player's progress; broken files are listed with a problem.
+    The single-player course, or with ``classes`` the class activities (``taosandbox classroom --level``)."""
     from taosandbox.levels.progress import load_progress
 
     progress = load_progress()
@@ -315,11 +330,31 @@ def list_levels() -> list[LevelInfo]:
             level = parse_level(file.read_text(encoding="utf-8"), file=str(file), path=file)
         except (LevelError, OSError, UnicodeDecodeError) as exc:
             problem = exc.lines[0] if isinstance(exc, LevelError) else str(exc)
-            infos.append(LevelInfo(default_name(file), file.stem, "?", "?", 100_000, file, problem=problem))
+            if classes == _mentions_class(file):
+                infos.append(LevelInfo(default_name(file), file.stem, "?", "?", 100_000, file, problem=problem))
+            continue
+        if classes != (level.classroom is not None):
             continue
         record = progress.get(level.name, {})
         infos.append(LevelInfo(
             level.name, level.title, level.role, level.concept, level.order, file,
             passed=bool(record.get("passed")), best_score=record.get("best_score"),
+            classroom=level.classroom is not None,
         ))
     return sorted(infos, key=lambda i: (i.order, i.name))
+
+
+def _mentions_class(file: Path) -> bool:
+    """A broken file is listed with the class activities when it has a top-level ``class:`` line."""
+    try:
+        return any(line.startswith("class:") for line in file.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def refuse_class_level(level: Level) -> None:
+    """Single-player play of a class activity: a LevelError saying how to run it instead."""
+    if level.classroom is not None:
+        where = str(level.path or level.name)
+        raise LevelError([LevelProblem(where, 0, "class", f"{level.name} is a class activity, played by a whole "
+                                       f"class: run it with `taosandbox classroom --level {level.name}`")])

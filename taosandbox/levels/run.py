@@ -157,6 +157,31 @@ class LevelRun:
             "constraints": self.level.constraints.describe(),
         }
 
+    # ---- saving (a class keeps its students' runs across a resume: classroom/scoring.py)
+    def state(self) -> dict[str, Any]:
+        """Plain data of everything ``update`` carries from block to block (the start snapshot aside)."""
+        return {
+            "status": self.status, "block": self.block, "hints_shown": self.hints_shown,
+            "hotkeys": sorted(self._hotkeys),
+            "answers": {k: [list(a) for a in v] for k, v in self.answers.items()},
+            "verdicts": {k: [v.status, v.progress, v.detail] for k, v in self.verdicts.items()},
+            "trackers": {k: {n: v for n, v in vars(t).items() if n not in ("spec", "p")}
+                         for k, t in self.trackers.items()},
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Continue from ``state()``: objectives unknown to this level are ignored."""
+        self.status, self.block = data.get("status", PENDING), int(data.get("block", self.block))
+        self.hints_shown = int(data.get("hints_shown", 0))
+        self._hotkeys = frozenset(data.get("hotkeys", ()))
+        self.answers = {k: [(int(b), float(v)) for b, v in given] for k, given in data.get("answers", {}).items()}
+        for key, (status, progress, detail) in data.get("verdicts", {}).items():
+            if key in self.verdicts:
+                self.verdicts[key] = Verdict(status, progress, detail)
+        for key, attrs in data.get("trackers", {}).items():
+            if key in self.trackers:
+                vars(self.trackers[key]).update(attrs)
+
     def result(self) -> LevelResult:
         return LevelResult(self.status == PASSED, self.finished, self.score, self.level.debrief,
                            self.progress()["objectives"])

@@ -14,7 +14,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from taosandbox.levels.level import Level, LevelInfo, list_levels, load_level
+from taosandbox.levels.level import Level, LevelInfo, list_levels, load_level, refuse_class_level
 from taosandbox.levels.objectives import ObjectiveGroup, ObjectiveSpec
 from taosandbox.levels.progress import record_result
 from taosandbox.levels.run import LevelResult, LevelRun, attach
@@ -47,6 +47,7 @@ class LevelSession:
         ``seed`` overrides the level's seed (its solution may then no longer pass). Raises ``LevelError``."""
         if not isinstance(level, Level):
             level = load_level(level)
+        refuse_class_level(level)
         if world is None:
             world = build_world(scenario=level.scenario, seed=seed)
         return cls(level, world, attach(level, world))
