@@ -96,7 +96,7 @@ def available_mb() -> float:
     return 0.0
 
 
-async def open_tab(browser, url: str, name: str, api) -> tuple[object, float]:
+async def open_tab(browser, url: str, name: str) -> tuple[object, float]:
     started = time.monotonic()
     page = await browser.new_page(viewport={"width": 1400, "height": 900})
     await page.add_init_script(RECORD_OUTPUT)
@@ -133,8 +133,7 @@ async def bench(args: argparse.Namespace) -> None:
             try:
                 pages, joins = [], []
                 for k in range(args.tabs):  # one after another, as students arrive
-                    page, seconds = await open_tab(browser, f"http://127.0.0.1:{args.web_port}/",
-                                                   f"Tab{k:02d}", None)
+                    page, seconds = await open_tab(browser, f"http://127.0.0.1:{args.web_port}/", f"Tab{k:02d}")
                     pages.append(page)
                     joins.append(seconds)
                 apps = tab_processes(server.pid)
