@@ -16,6 +16,12 @@ def _replace_by_rename(path: Path, data: bytes, *, durable: bool) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``; ``durable``: fsync
     the file before the rename and the folder after it, so the new file survives a power cut too."""
     path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # A device or a pipe (``--json /dev/null``, ``/dev/stdout``): write into it; a rename would
+        # put a regular file in its place.
+        with open(path, "wb") as f:
+            _write_all(f, data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -69,6 +75,8 @@ def unwritable_reason(path: Path | str, *, directory: bool = False) -> str | Non
             return f"{path} is a file, not a folder"
         if not directory and path.is_dir():
             return f"{path} is a folder, not a file"
+        if not directory and not path.is_file():  # a device or a pipe: written into, not replaced
+            return None if os.access(path, os.W_OK) else f"cannot write to {path}"
     folder = path if directory and path.is_dir() else path.parent
     while not folder.exists():
         folder = folder.parent
