@@ -73,8 +73,13 @@ def debrief_markdown(room: Any) -> str:
                 f"{snap.hyperparameters.kappa_fraction:.2f} of the stake; validator trust (VTRUST) is what is left "
                 "of a validator's weights, so 1 - VTRUST is the share Yuma clipped.", "",
                 "| student | uid | permit | VTRUST | clipped | dividends | earned τ |", "|---|---|---|---|---|---|---|"]
+        epoch = world.last_epoch
         for seat, row in sorted(validators, key=lambda sr: -sr[1].validator_trust):
-            clipped = _pct(1 - row.validator_trust) if row.validator_permit else "not counted"
+            # A validator that set no weights has VTRUST 0 with nothing clipped: say so, not "100%".
+            weighted = (epoch is not None and row.uid < epoch.n
+                        and float(epoch.row("weights_masked_normalized", row.uid).sum()) > 0)
+            clipped = ("not counted" if not row.validator_permit else
+                       _pct(1 - row.validator_trust) if weighted else "set no weights")
             out.append(f"| {seat.name} | {row.uid} | {'yes' if row.validator_permit else 'no'} | "
                        f"{row.validator_trust:.4f} | {clipped} | {row.dividends:.4f} | "
                        f"{rao_to_tao(row.emission_total_rao):.4f} |")

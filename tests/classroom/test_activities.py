@@ -174,3 +174,20 @@ def test_full_activity_and_picked_groups(tmp_path):
     with pytest.raises(JoinRefused, match="full"):
         room.join("Cy", CODE, "cabal")
     assert room.world.snapshot_for("bo").player.free_rao < room.world.snapshot_for("bo").player.start_rao
+
+
+def test_a_cabal_member_who_set_no_weights_is_not_called_clipped(tmp_path):
+    """VTRUST is 0 both for a validator clipped to nothing and for one that set no weights; the debrief's
+    'clipped' column tells them apart (seen in a teacher's trial: a silent student read '100.0%')."""
+    room, seats = _class(tmp_path, "class-03-cabal", ["Ada", "Bo", "Cy"], role="validator")
+    cabal = [s for s in seats if s.group == "cabal"]
+    room.step(20)  # the first epoch: permits
+    _until_ok(room, cabal[0].coldkey, {"kind": "set_weights", "hotkey": f"{cabal[0].coldkey}-hk1",
+                                       "uids": [8], "values": [1.0]})
+    room.step(45)
+    _paths, _rows, debrief = _ended(room)
+    table = {line.split("|")[1].strip(): line.split("|")[5].strip() for line in debrief.splitlines()
+             if line.startswith("| ") and line.count("|") == 8}
+    assert table[cabal[0].name] == "100.0%"
+    silent = [s.name for s in seats if s.group == "cabal" and s is not cabal[0]]
+    assert silent and all(table[name] == "set no weights" for name in silent)
