@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static, Switch
 
 from taosandbox.world.actions import AddStake, Register, SetScoring, SetTake, SetWeights
+from taosandbox.world.snapshot import top_bonds
 from taosandbox.chain.units import float_to_u16, format_tao, u16_to_float
 from taosandbox.tui.earnings import uid_earned_text
 from taosandbox.tui.format import fee_note
@@ -19,14 +20,12 @@ from taosandbox.tui.widgets.role_base import RolePanel
 
 def bonds_text(snapshot: Any, uid: int, top: int = 6) -> str:
     """The validator's stored bonds to its top miners, from the last epoch."""
-    epoch = snapshot.last_epoch
-    if epoch is None:
+    best = top_bonds(snapshot, uid, top)
+    if best is None:
         return "bonds: no epoch yet"
-    row = list(epoch.row("bonds_stored", uid))
-    best = sorted(((v, j) for j, v in enumerate(row) if v), reverse=True)[:top]
     if not best:
         return "bonds: none yet (bonds grow from the weights you set)"
-    return "bonds (top): " + "  ".join(f"uid {j}: {float(v):.4f}" for v, j in best)
+    return "bonds (top): " + "  ".join(f"uid {j}: {v:.4f}" for j, v in best)
 
 
 def validator_status(snapshot: Any, rows: list) -> str:
