@@ -100,7 +100,14 @@ class TaoApp(App):
     def _open_game(self, world: Any, role: str | None) -> None:
         from taosandbox.tui.screens.game import GameScreen
         from taosandbox.tui.sim import SimController
+        from taosandbox.world.dtao_world import DtaoWorld
 
+        if isinstance(world, DtaoWorld):  # a dTAO level: the Subnets screen (no saved sessions for dTAO)
+            from taosandbox.levels.session import LevelSession
+            from taosandbox.tui.dtao.subnets import SubnetsScreen
+
+            self.push_screen(SubnetsScreen(world, session=LevelSession.of(world)))
+            return
         self.world = world
         notice = start_recording(world)  # autosaves as it goes, from block 0
         if notice:  # a continued game whose file was damaged: say how far it got

@@ -22,6 +22,8 @@ class LevelChoice:
     passed: bool = False
     problem: str | None = None
     """Why the level file cannot be played (listed, not startable)."""
+    ruleset: str = "2024"
+    """``2024`` or ``dtao`` (docs/dtao.md)."""
 
 
 def _get(item: Any, key: str, default: Any = None) -> Any:
@@ -40,7 +42,8 @@ def as_choice(item: Any) -> LevelChoice:
     if role is None:
         role = _get(_get(_get(item, "scenario", {}) or {}, "player", {}) or {}, "role", "any")
     return LevelChoice(name, str(_get(item, "title", name) or name), str(role or "any"),
-                       passed=bool(_get(item, "passed", False)), problem=_get(item, "problem", None))
+                       passed=bool(_get(item, "passed", False)), problem=_get(item, "problem", None),
+                       ruleset=str(_get(item, "ruleset", "2024") or "2024"))
 
 
 def available_levels() -> list[LevelChoice]:
