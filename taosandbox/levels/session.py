@@ -48,7 +48,7 @@ class LevelSession:
         if not isinstance(level, Level):
             level = load_level(level)
         if world is None:
-            world = build_world(scenario=level.scenario, seed=seed)
+            world = new_world(level, seed=seed)
         return cls(level, world, attach(level, world))
 
     @staticmethod
