@@ -25,6 +25,8 @@ class DtaoLevelRun(LevelRun):
         self.trades: list[Trade] = []
         self.costs: dict[str, int] = {}
         self.burned: dict[int, int] = {}
+        self._read = len(world.events)
+        """How much of ``world.events`` has been read for trades."""
         super().__init__(level, self.view(world))
 
     def view(self, world: Any) -> DtaoView:
@@ -44,10 +46,13 @@ class DtaoLevelRun(LevelRun):
                         tuple(sorted(self.costs.items())), tuple(sorted(self.burned.items())), burned)
 
     def observe(self, world: Any, events: list) -> None:
-        for event in events:
+        # Trades are read from the world's whole log, not only ``events``: an answer judged between blocks
+        # (``LevelSession.submit_answer``) must see a stake made a moment before it.
+        for event in world.events[self._read:]:
             trade = event.data.get("trade") if event.kind == "action" else None
             if trade is not None:
                 self._record(event.block, event.data["action"], trade)
+        self._read = len(world.events)
         for payout in (world.last_report.epochs if world.last_report else ()):
             self.burned[payout.netuid] = payout.burned_incentive
         self.update(self.view(world), events)

@@ -83,8 +83,22 @@ async def test_dtao_level_at_80x24_stacks_and_the_answer_box_is_reachable() -> N
         await pilot.press("escape", "n")
         await pilot.pause()
         assert screen.world.extra["level"]["objectives"]["owner"]["status"] == "passed"
-        await pilot.press("r", "n")  # register on subnet 1: its burn's alpha is recycled
+        await pilot.press("r")  # register on subnet 1: its burn's alpha is recycled
         await pilot.pause()
-        [trade] = [t for t in screen.session.run.trades if t.side == "register"]
-        assert trade.netuid == 1 and trade.alpha_recycled > 0
-        assert screen.world.extra["level"]["objectives"]["swap"]["status"] == "passed"
+        recycled = screen.world.events[-1].data["trade"]["alpha_recycled"]
+        assert recycled > 0
+        field = screen.query_one("#answer-3", Input)  # the registration question, answered before any block
+        field.value = f"{recycled / 1e9:.4f}"
+        field.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        objectives = screen.world.extra["level"]["objectives"]
+        assert objectives["swap"]["status"] == objectives["registration"]["status"] == "passed"
+
+        screen.set_focus(None)
+        await pilot.press("escape")  # a stray escape only warns...
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("escape")  # ...the second leaves for the title screen
+        await pilot.pause()
+        assert not isinstance(app.screen, SubnetsScreen)

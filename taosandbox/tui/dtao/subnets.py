@@ -50,16 +50,15 @@ class SubnetsScreen(Screen):
     SubnetsScreen #log { height: 12; }
     SubnetsScreen #limit-row { height: auto; }
     SubnetsScreen #limit-row Input { width: 1fr; }
-    SubnetsScreen.-level #subnets { height: auto; max-height: 12; }
-    SubnetsScreen.-level #log { height: 1fr; min-height: 5; }
-    SubnetsScreen.-level #side { width: 52; }
-    SubnetsScreen.-level #price-chart { height: 3; }
-    SubnetsScreen.-level ObjectivesPanel { width: 38; }
+    SubnetsScreen.-level #subnets { height: auto; max-height: 10; }
+    SubnetsScreen.-level #side { width: 1fr; height: auto; }
+    SubnetsScreen.-level #log { height: 1fr; min-height: 4; }
+    SubnetsScreen.-level #price-chart { height: 2; }
+    SubnetsScreen.-level ObjectivesPanel { width: 40; }
     /* Under 100 columns (TaoApp's -narrow) the screen stacks and scrolls: table, form, log, objectives. */
     SubnetsScreen.-level.-narrow #body { layout: vertical; overflow-y: auto; }
-    SubnetsScreen.-level.-narrow #side { width: 1fr; height: auto; }
     SubnetsScreen.-level.-narrow #main { height: auto; }
-    SubnetsScreen.-level.-narrow #log { height: 8; }
+    SubnetsScreen.-level.-narrow #log { height: 6; }
     SubnetsScreen.-level.-narrow #chart-title, SubnetsScreen.-level.-narrow #price-chart { display: none; }
     SubnetsScreen.-level.-narrow ObjectivesPanel { dock: none; width: 1fr; height: auto; border-left: none;
                                                    border-top: solid $accent; }
@@ -86,32 +85,42 @@ class SubnetsScreen(Screen):
         self.selected = 1
         self.prices: dict[int, deque[float]] = {n: deque(maxlen=HISTORY) for n in world.state.subnets}
         self.paused = True
+        self._leave_armed = False
+        """A level's first escape (outside a field) only warns; the second leaves."""
 
     def compose(self) -> ComposeResult:
         yield Header()
+        level = self.session is not None
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield DataTable(id="subnets", cursor_type="row", zebra_stripes=True)
+                if level:  # a level's panel takes the right: the form goes under the table
+                    yield from self._side()
                 yield RichLog(id="log", max_lines=400, wrap=True)
-            with Vertical(id="side"):
-                yield Static(id="status")
-                yield Label(id="chart-title")
-                yield Sparkline([], id="price-chart")
-                with Horizontal(id="stake-form"):
-                    yield Input(placeholder="TAO", id="amount", value="10")
-                    yield Button("Stake", id="stake", variant="primary")
-                    yield Button("On root", id="stake-root")
-                    yield Button("Unstake all", id="unstake")
-                with Horizontal(id="limit-row"):
-                    yield Input(placeholder="max price τ/α (optional slippage limit)", id="limit")
-                    yield Button("Register", id="register")
-                yield Static(id="quote")
-            if self.session is not None:
+            if not level:
+                yield from self._side()
+            else:
                 from taosandbox.tui.widgets.objectives import ObjectivesPanel
 
                 yield ObjectivesPanel(self.session.level, apply=self._answer, reveal_hint=self.session.reveal_hint,
                                       id="objectives")
         yield Footer()
+
+    def _side(self) -> ComposeResult:
+        """Status, price chart, the staking form and its quote."""
+        with Vertical(id="side"):
+            yield Static(id="status")
+            yield Label(id="chart-title")
+            yield Sparkline([], id="price-chart")
+            with Horizontal(id="stake-form"):
+                yield Input(placeholder="TAO", id="amount", value="10")
+                yield Button("Stake", id="stake", variant="primary")
+                yield Button("On root", id="stake-root")
+                yield Button("Unstake all", id="unstake")
+            with Horizontal(id="limit-row"):
+                yield Input(placeholder="max price τ/α (optional slippage limit)", id="limit")
+                yield Button("Register", id="register")
+            yield Static(id="quote")
 
     def on_mount(self) -> None:
         table = self.query_one("#subnets", DataTable)
@@ -135,6 +144,7 @@ class SubnetsScreen(Screen):
         self._update_level()
 
     def _one_block(self) -> None:
+        self._leave_armed = False
         for event in self.world.step():
             if event.kind == "halving":
                 self.notify(event.text, title="Halving", timeout=8)
@@ -377,6 +387,11 @@ class SubnetsScreen(Screen):
         game, or quit when this screen is the whole app."""
         if isinstance(self.focused, Input):
             self.set_focus(None)
+            return
+        if self.session is not None and not self._leave_armed:  # a level is not left by a stray escape
+            self._leave_armed = True
+            self.notify("Press escape again to leave this level (it is not saved).", title="Leave the level?",
+                        timeout=4)
             return
         self.timer.pause()
         if self.session is not None and getattr(self.app, "leave_game", None) is not None:
