@@ -148,3 +148,13 @@ def test_the_teachers_guide_documents_every_dtao_kind_quantity_and_field():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "levels.md").read_text()
     for name in [*DTAO_KINDS, *QUANTITIES, *SUBNET_FIELDS, *ACTIONS, "ruleset"]:
         assert f"`{name}`" in doc, name
+
+
+def test_the_course_lists_the_ruleset_and_run_refuses_a_dtao_level(capsys):
+    from taosandbox.cli import main
+
+    assert main(["levels"]) == 0
+    rows = {line.split()[1]: line.split()[2] for line in capsys.readouterr().out.splitlines()[1:] if line[:3].strip().isdigit()}
+    assert rows["slippage"] == "dtao" and rows["buy-a-seat"] == "2024"
+    assert main(["run", "--level", "slippage", "--blocks", "5"]) == 2
+    assert "is a dynamic-TAO level: play it with taosandbox --level slippage" in capsys.readouterr().err
