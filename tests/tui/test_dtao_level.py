@@ -102,3 +102,19 @@ async def test_dtao_level_at_80x24_stacks_and_the_answer_box_is_reachable() -> N
         await pilot.press("escape")  # ...the second leaves for the title screen
         await pilot.pause()
         assert not isinstance(app.screen, SubnetsScreen)
+
+
+async def test_root_or_alpha_staked_from_the_keyboard_alone() -> None:
+    app = TaoApp(level="root-or-alpha")
+    async with app.run_test(size=(130, 42)) as pilot:
+        await _wait_for(pilot, LevelIntroModal)
+        await pilot.press("enter", "escape")
+        await pilot.press("s", "1", "0", "0", "escape", "o")  # 100 τ on root under sn1-val0
+        await pilot.press("2", "s", "enter")  # subnet 2, the same 100 τ as alpha under sn2-val0
+        await pilot.pause()
+        screen = app.screen
+        assert screen.world.state.root_stake[("sn1-val0", "player")] == 100 * 10**9
+        assert screen.world.state.subnets[2].alpha_stake[("sn2-val0", "player")] > 0
+        await pilot.press("u")  # and unstake it all again
+        await pilot.pause()
+        assert screen.world.state.subnets[2].alpha_stake[("sn2-val0", "player")] == 0

@@ -70,6 +70,9 @@ class SubnetsScreen(Screen):
         Binding("e", "explain", "Emission path"),
         Binding("c", "compare", "Root vs alpha"),
         Binding("r", "register", "Register here"),
+        Binding("o", "stake_root", "On root", show=False),
+        *(Binding(str(n), f"select_subnet({n})", f"Subnet {n}", show=False) for n in range(1, 10)),
+        Binding("u", "unstake", "Unstake all", show=False),
         Binding("i", "level_hint", "Hint", show=False),
         Binding("a", "level_answer", "Answer", show=False),
         Binding("escape", "leave", "Back"),
@@ -232,7 +235,8 @@ class SubnetsScreen(Screen):
                    f"  you get {_tao(q.amount_out)} α, fee {_tao(q.fee)} τ\n"
                    f"  price {q.price_before:.6f} -> {q.price_after:.6f}, impact {q.impact:.2%}\n"
                    f"  unstaking it at once would pay {_tao(q.unstake_now)} τ\n"
-                   f"{stop}Your {_tao(held)} α here would unstake for {_tao(back)} τ now.")
+                   f"{stop}Your {_tao(held)} α here would unstake for {_tao(back)} τ now.\n"
+                   f"[dim]keys: 1-9 subnet · s stake · o on root · u unstake all · r register · e emission path[/dim]")
 
     # ------------------------------------------------------------------ input
     @on(DataTable.RowHighlighted, "#subnets")
@@ -245,6 +249,11 @@ class SubnetsScreen(Screen):
     @on(Input.Changed, "#amount")
     def _amount_changed(self) -> None:
         self._show_quote()
+
+    def action_select_subnet(self, netuid: int) -> None:
+        """Digits pick a subnet (the table's cursor follows), so the keyboard alone can stake anywhere."""
+        if netuid in self.world.state.subnets:
+            self.query_one("#subnets", DataTable).move_cursor(row=sorted(self.world.state.subnets).index(netuid))
 
     def action_focus_amount(self) -> None:
         """The cursor in the amount: type the TAO, enter stakes it on the selected subnet."""
@@ -276,7 +285,7 @@ class SubnetsScreen(Screen):
         self._refresh_views()
 
     @on(Button.Pressed, "#stake-root")
-    def _stake_root(self) -> None:
+    def action_stake_root(self) -> None:
         """Stake the amount on root (netuid 0, TAO 1:1, no pool) under the selected subnet's validator."""
         amount = self._amount()
         log = self.query_one("#log", RichLog)
@@ -290,7 +299,7 @@ class SubnetsScreen(Screen):
         self._refresh_views()
 
     @on(Button.Pressed, "#unstake")
-    def _unstake(self) -> None:
+    def action_unstake(self) -> None:
         held = self.world.state.subnets[self.selected].alpha_stake.get((self._hotkey(), self.world.player), 0)
         log = self.query_one("#log", RichLog)
         if not held:
