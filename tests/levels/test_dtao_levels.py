@@ -158,3 +158,11 @@ def test_the_course_lists_the_ruleset_and_run_refuses_a_dtao_level(capsys):
     assert rows["slippage"] == "dtao" and rows["buy-a-seat"] == "2024"
     assert main(["run", "--level", "slippage", "--blocks", "5"]) == 2
     assert "is a dynamic-TAO level: play it with taosandbox --level slippage" in capsys.readouterr().err
+
+
+def test_a_class_refuses_a_dtao_level_before_it_writes_anything(tmp_path):
+    from taosandbox.classroom.classroom import Classroom
+
+    with pytest.raises(ValueError, match="dynamic-TAO level"):
+        Classroom.new(tmp_path / "class", level="slippage")
+    assert not (tmp_path / "class").exists() or not any((tmp_path / "class").iterdir())
