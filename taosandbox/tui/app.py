@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from taosandbox.tui.launch import (autosave, autosave_available, available_levels, available_saves,
-                                   new_game_world, start_recording)
+                                   level_ruleset, new_game_world, start_recording)
 from taosandbox.tui.messages import WorldBuilt
 
 EXIT_AFTER_FIRST_SCREEN = "TAOSANDBOX_EXIT_AFTER_FIRST_SCREEN"
@@ -72,7 +72,9 @@ class TaoApp(App):
             return
         self.building = True
         what = f"level {level}" if level else f"the free sandbox as a {role}"
-        self.push_screen(LoadingScreen(f"Building {what}: training the miners' models…"))
+        how = "root and its subnets with their pools" if level and level_ruleset(level) == "dtao" \
+            else "training the miners' models"
+        self.push_screen(LoadingScreen(f"Building {what}: {how}…"))
         self._build_world(role, level, self.seed)
 
     @work(thread=True, exclusive=True, group="build")

@@ -57,6 +57,17 @@ def available_levels() -> list[LevelChoice]:
         return []
 
 
+def level_ruleset(level: str) -> str:
+    """``"dtao"`` or ``"2024"`` for a level name or file (a file that cannot be read: ``"2024"``, and
+    building its world will say why)."""
+    from taosandbox.levels import LevelError, load_level
+
+    try:
+        return load_level(level).ruleset
+    except (LevelError, OSError):
+        return "2024"
+
+
 def new_game_world(role: str, level: str | None, seed: int | None) -> Any:
     """The level's world, or else the free sandbox for ``role`` (slow: call it from a worker thread)."""
     from taosandbox.levels import build_world
