@@ -142,9 +142,13 @@ def load_scenario(level: str | None, sets: list[str]):
         from taosandbox.levels import LevelError, load_level
 
         try:
-            scenario = load_level(level).scenario
+            chosen = load_level(level)
         except LevelError as exc:
             raise ValueError(str(exc)) from None
+        if chosen.ruleset != "2024":  # a DtaoScenario: its world runs with `taosandbox dtao`
+            raise ValueError(f"level {chosen.name!r} is a dynamic-TAO level: play it with taosandbox --level "
+                             f"{chosen.name}, or run a dTAO world headless with taosandbox dtao --set ...")
+        scenario = chosen.scenario
     else:
         scenario = Scenario.from_dict(DEFAULT_SANDBOX)
     overrides = parse_sets(sets)

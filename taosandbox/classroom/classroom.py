@@ -94,6 +94,8 @@ class Classroom:
             from taosandbox.levels import load_level
 
             lvl = load_level(level)
+            if lvl.ruleset != "2024":
+                raise ValueError(f"level {lvl.name!r} is a dynamic-TAO level: a class plays 2024 levels only")
             base, title = lvl.scenario, lvl.name
         else:
             lvl, title = None, "sandbox" if scenario is None else str(scenario.get("name", "class world"))

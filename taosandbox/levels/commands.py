@@ -11,14 +11,14 @@ from taosandbox.levels.level import find_level, list_levels, parse_level
 
 
 def levels_command(out: TextIO | None = None) -> int:
-    """List the shipped levels: order, name, role, concept and whether the player passed it."""
+    """List the shipped levels: order, name, ruleset (2024 or dtao), role, concept and whether the player passed it."""
     out = out or sys.stdout
     infos = list_levels()
     if not infos:
         out.write("No levels installed.\n")
         return 1
     width = max(len(i.name) for i in infos)
-    out.write(f"{'#':>3}  {'LEVEL':<{width}}  {'ROLE':<9}  {'STATUS':<11}  CONCEPT\n")
+    out.write(f"{'#':>3}  {'LEVEL':<{width}}  {'RULES':<5}  {'ROLE':<9}  {'STATUS':<11}  CONCEPT\n")
     for info in infos:
         if info.problem:
             status = "broken"
@@ -28,7 +28,7 @@ def levels_command(out: TextIO | None = None) -> int:
             status = "-"
         order = "" if info.order >= 100_000 else str(info.order)
         concept = info.problem or f"{info.title}: {info.concept}"
-        out.write(f"{order:>3}  {info.name:<{width}}  {info.role:<9}  {status:<11}  {concept}\n")
+        out.write(f"{order:>3}  {info.name:<{width}}  {info.ruleset:<5}  {info.role:<9}  {status:<11}  {concept}\n")
     out.write("\nPlay one with: taosandbox --level NAME\n")
     activities = list_levels(classes=True)
     if activities:
