@@ -476,7 +476,14 @@ class World:
 
     def _check_set_weights(self, action: SetWeights) -> None:
         agent = self._player_agent(action.hotkey, "validator")
-        self.subnet.check_set_weights(agent.hotkey, action.uids, action.values)
+        try:
+            self.subnet.check_set_weights(agent.hotkey, action.uids, action.values)
+        except ChainError as exc:
+            if exc.code != "rate_limited" or not agent.auto_weights:
+                raise
+            # The automatic scoring takes every turn the rate limit gives: say how to take one yourself.
+            raise ChainError(exc.code, f"{exc}; your validator's automatic scoring set them: turn its auto "
+                                       f"weights off (Apply scoring), then hand-set once the limit allows") from None
 
     def _check_set_scoring(self, action: SetScoring) -> None:
         self._player_agent(action.hotkey, "validator")

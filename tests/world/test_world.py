@@ -112,6 +112,7 @@ def test_hand_set_weights_stay_when_auto_scoring_is_off():
     world.advance(12)  # the auto scorer set weights meanwhile: the rate limit holds hand weights back
     refused = world.apply(SetWeights(hotkey=hotkey, uids=(3, 4), values=(1.0, 1.0)))
     assert not refused.ok and "rate limit" in refused.reason
+    assert "automatic scoring set them: turn its auto weights off" in refused.reason  # how to take a turn
     assert world.apply(SetScoring(hotkey=hotkey, auto=False)).ok
     world.advance(10)
     outcome = world.apply(SetWeights(hotkey=hotkey, uids=(3, 4), values=(1.0, 1.0)))
