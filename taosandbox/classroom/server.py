@@ -419,6 +419,11 @@ class ClassServer:
                     or d.get("by") in seat_hotkeys or client.coldkey in (d.get("payouts") or ()))
             if event.kind in QUIET_KINDS and not mine:
                 continue
-            out.append({"block": event.block, "kind": event.kind, "text": event.text, "mine": bool(mine)})
+            item = {"block": event.block, "kind": event.kind, "text": event.text, "mine": bool(mine)}
+            # What the event log needs to fold an action's line into the chain's (one line per action).
+            shown = {k: d[k] for k in ("echoes", "fee_rao") if k in d and mine}
+            if shown:
+                item["data"] = shown
+            out.append(item)
         dropped += max(0, len(out) - MAX_EVENTS)
         return {"type": "events", "events": out[-MAX_EVENTS:], "dropped": dropped}

@@ -418,7 +418,12 @@ class World:
         self._flush()
         # The chain's own lines already tell the player what happened (registered, staked...): the
         # action's line then says it again, so it carries how many of those it echoes (the log shows one).
-        echoes = sum(1 for e in self.events[said:] if e.player)
+        if mine:
+            echoes = sum(1 for e in self.events[said:] if e.player)
+        else:  # a student's own lines (what the class marks as theirs)
+            theirs = {a.hotkey for a in self.agents.values() if a.coldkey == self._acting}
+            echoes = sum(1 for e in self.events[said:]
+                         if (e.data or {}).get("coldkey") == self._acting or (e.data or {}).get("hotkey") in theirs)
         player, ledger = self.player_coldkey, self.subnet.ledger
         fee = fees.fee_for(action.kind, self.scenario.chain.fee_rao)
         if fee:

@@ -89,3 +89,21 @@ def test_the_class_log_replays_to_the_same_state():
     while replayed.block < world.block:
         replayed.step()
     assert replayed.state_hash() == world.state_hash()
+
+
+def test_a_students_action_line_says_it_echoes_the_chains_line():
+    """The chain's line (registered, staked) already tells the student what happened: the action's line
+    carries `echoes` so the class event log shows one line per action, as it does alone."""
+    from taosandbox.chain.events import Event
+    from taosandbox.tui.widgets.event_log import summarise
+
+    world = _class_world()
+    start = len(world.events)
+    assert world.apply(ActAs("ada", Register(role="miner").to_dict())).ok
+    action = world.events[-1]
+    assert action.kind == "action" and action.data["echoes"] >= 1
+    # As the class sends them to ada: her lines marked hers, only echoes/fee data kept.
+    sent = [Event(e.block, e.kind, e.text, {k: e.data[k] for k in ("echoes", "fee_rao") if k in e.data},
+                  player=True) for e in world.events[start:]]
+    lines = [text for text, kind in summarise(sent) if kind == "mine"]
+    assert len(lines) == 1 and "registered" in lines[0]

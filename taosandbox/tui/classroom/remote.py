@@ -65,7 +65,8 @@ class RemoteSim:
             elif kind == "events":
                 self.dropped_events += int(message.get("dropped", 0))
                 for e in message.get("events", []):
-                    self.events.append(Event(e["block"], e["kind"], e["text"], {}, player=bool(e.get("mine"))))
+                    self.events.append(Event(e["block"], e["kind"], e["text"], dict(e.get("data") or {}),
+                                             player=bool(e.get("mine"))))
             elif kind == "broadcast":
                 self.notices.append(("From your teacher", message.get("text", "")))
             elif kind == "ended":
