@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, rao_to_tao
 
 
 def sim_clock(seconds: int) -> str:
@@ -21,6 +21,15 @@ def blocks_as_time(blocks: int) -> str:
     if seconds < 86400 * 2:
         return f"{seconds / 3600:.1f} h"
     return f"{seconds / 86400:,.1f} days"
+
+
+def tao_cell(rao: int, width: int) -> str:
+    """TAO for a table cell of ``width``: two decimals, or whole TAO from 100,000 τ up or when the
+    decimals do not fit (``1,800,000`` rather than a cut ``1,800,000.``; the sandbox's validators hold
+    hundreds of thousands, so one column reads alike)."""
+    tao = rao_to_tao(rao)
+    text = f"{tao:,.2f}"
+    return text if len(text) <= width and tao < 100_000 else f"{tao:,.0f}"
 
 
 def per_day(rao_per_block: int) -> int:

@@ -477,15 +477,26 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
             raise KeyError(f"{'.'.join(parts[:i])} is not a section")
 
 
+SANDBOX_VALIDATOR_STAKES_TAO = (1_800_000.0, 1_350_000.0, 900_000.0, 720_000.0, 450_000.0, 270_000.0)
+"""The honest validators' stakes (the copier holds 360k, the noisy one 180k: 6.03M τ in all).
+
+Why so much: returns per staked TAO must be of the real network's order. The one subnet gets the
+whole 1 τ/block (7,200 τ/day); after the owner's 18% half of the rest, 41% = 2,952 τ/day, goes to
+validators and their nominators (BITTENSOR_FACTS A2). Over 6.03M τ that is 17.9%/yr for a validator's
+own stake and 14.7%/yr for a nominator after the 18% take, the order taostats' calculator quoted for
+2024 (19.6%/yr for validators, stakers 18% lower: docs.taostats.io/docs/calculator). With the earlier
+6,700 τ each staked TAO earned 0.36 τ a day, over 13,000%/yr."""
+
+
 def _sandbox_neurons() -> list[dict[str, Any]]:
     validators = [
         {"role": "validator", "strategy": "honest", "stake_tao": stake, "registered_block": -10_000,
          "hotkey": f"val-{i}"}
-        for i, stake in enumerate((2000.0, 1500.0, 1000.0, 800.0, 500.0, 300.0))
+        for i, stake in enumerate(SANDBOX_VALIDATOR_STAKES_TAO)
     ] + [
-        {"role": "validator", "strategy": "copier", "stake_tao": 400.0, "registered_block": -10_000,
+        {"role": "validator", "strategy": "copier", "stake_tao": 360_000.0, "registered_block": -10_000,
          "hotkey": "val-copier"},
-        {"role": "validator", "strategy": "noisy", "stake_tao": 200.0, "registered_block": -10_000,
+        {"role": "validator", "strategy": "noisy", "stake_tao": 180_000.0, "registered_block": -10_000,
          "hotkey": "val-noisy"},
     ]
     models = ("logistic", "knn", "tree", "forest")
