@@ -67,12 +67,12 @@ def format_rate(rate: float) -> str:
 
 
 def format_yearly(per_day: float) -> str:
-    """A day's return per staked TAO as people quote it: ``'14.7%/yr APR (15.8% APY)'``; past 1,000%
+    """A day's return per staked TAO as people quote it: ``'14.7%/yr APR, 15.8% APY'``; past 1,000%
     a year only ``'>1000%/yr'`` (the compounded figure would be astronomical)."""
     rate = apr(per_day)
     if rate > 10.0:
         return f"{format_rate(rate)}/yr"
-    return f"{format_rate(rate)}/yr APR ({format_rate(apy(per_day))} APY)"
+    return f"{format_rate(rate)}/yr APR, {format_rate(apy(per_day))} APY"
 
 
 def is_believable(per_day: float) -> bool:

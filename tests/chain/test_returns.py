@@ -35,7 +35,7 @@ def test_yearly_rates_as_dashboards_quote_them():
     assert apy(daily) > apr(daily)
     assert math.isinf(apy(2.0))
     assert format_rate(0.146) == "14.6%" and format_rate(12.0) == ">1000%" and format_rate(math.nan) == "-"
-    assert format_yearly(daily) == "14.6%/yr APR (15.7% APY)"
+    assert format_yearly(daily) == "14.6%/yr APR, 15.7% APY"
     assert format_yearly(0.36) == ">1000%/yr"
 
 
