@@ -27,3 +27,33 @@ async def test_metagraph_title_on_an_80_column_screen(make_world):
         title = app.screen.query_one("#metagraph-title", Static)
         text = str(title.render())
         assert "burn" in text and len(text) <= title.content_size.width
+
+
+def test_a_new_validator_is_told_the_next_epoch_gives_it_a_permit_not_that_it_needs_stake(make_world):
+    """Registered at block 0, before any epoch: 9 uids and 64 permits, so it will get one."""
+    from taosandbox.tui.widgets.validator_panel import permit_text
+    from taosandbox.world.actions import Register
+
+    world = make_world("validator")
+    assert world.apply(Register(role="validator")).ok
+    snap = world.snapshot()
+    (mine,) = [r for r in snap.neurons if r.is_player]
+    assert not mine.validator_permit
+    assert "the next epoch gives it one" in permit_text(snap, mine)
+    world.advance(1)
+    snap = world.snapshot()
+    (mine,) = [r for r in snap.neurons if r.is_player]
+    assert mine.validator_permit and "yes" in permit_text(snap, mine)
+
+
+def test_only_a_validator_outside_the_top_k_is_told_it_needs_more_stake(make_world):
+    from taosandbox.tui.widgets.validator_panel import permit_text
+    from taosandbox.world.actions import Register
+
+    world = make_world("validator", hyperparameters__max_allowed_validators=2)
+    assert world.apply(Register(role="validator")).ok
+    world.advance(1)
+    snap = world.snapshot()
+    (mine,) = [r for r in snap.neurons if r.is_player]
+    assert not mine.validator_permit
+    assert "needs more stake: only the top 2 by stake" in permit_text(snap, mine)
