@@ -57,3 +57,13 @@ def test_only_a_validator_outside_the_top_k_is_told_it_needs_more_stake(make_wor
     (mine,) = [r for r in snap.neurons if r.is_player]
     assert not mine.validator_permit
     assert "needs more stake: only the top 2 by stake" in permit_text(snap, mine)
+
+
+def test_tiny_bonds_are_not_shown_as_zero():
+    from types import SimpleNamespace
+
+    from taosandbox.tui.widgets.validator_panel import bonds_text
+
+    epoch = SimpleNamespace(row=lambda name, uid: [0.0, 0.25, 1.5e-5, 0.0])
+    text = bonds_text(SimpleNamespace(last_epoch=epoch), 0)
+    assert text == "bonds (top): uid 1: 0.2500  uid 2: 1.5e-05"

@@ -28,7 +28,9 @@ def bonds_text(snapshot: Any, uid: int, top: int = 6) -> str:
     best = sorted(((v, j) for j, v in enumerate(row) if v), reverse=True)[:top]
     if not best:
         return "bonds: none yet (bonds grow from the weights you set)"
-    return "bonds (top): " + "  ".join(f"uid {j}: {float(v):.4f}" for v, j in best)
+    # A small validator's bonds are tiny column shares (20 τ of 6M is 3e-6): show them, not "0.0000".
+    return "bonds (top): " + "  ".join(f"uid {j}: {float(v):.4f}" if v >= 1e-4 else f"uid {j}: {float(v):.1e}"
+                                       for v, j in best)
 
 
 def permit_text(snapshot: Any, row: Any) -> str:
