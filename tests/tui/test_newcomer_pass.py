@@ -67,3 +67,22 @@ def test_tiny_bonds_are_not_shown_as_zero():
     epoch = SimpleNamespace(row=lambda name, uid: [0.0, 0.25, 1.5e-5, 0.0])
     text = bonds_text(SimpleNamespace(last_epoch=epoch), 0)
     assert text == "bonds (top): uid 1: 0.2500  uid 2: 1.5e-05"
+
+
+async def test_delegate_table_fits_80_columns_and_stars_the_players_delegates(make_world):
+    """With the APR column the table grew past 80 columns and hid VTRUST and VAL; YOURS τ went (the
+    amounts are listed above the table) and ★ marks where the player has stake."""
+    from textual.widgets import DataTable, Input
+
+    from tests.tui.conftest import settle
+
+    app = TaoApp(world=make_world("delegator"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one("#delegates", DataTable)
+        assert table.virtual_size.width <= table.size.width
+        assert [c.label.plain for c in table.columns.values()][-2:] == ["VTRUST", "VAL"]
+        app.screen.query_one("#delegator-amount Input", Input).value = "50"
+        await pilot.click("#delegator-add")
+        await settle(pilot)
+        await advance(pilot, 1)
+        assert table.get_cell("val-a", "UID") == "★0" and table.get_cell("val-b", "UID") == "1"

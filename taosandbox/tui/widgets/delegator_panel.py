@@ -16,16 +16,17 @@ from taosandbox.tui.format import fee_note, per_day, short_hotkey, tao_cell
 from taosandbox.tui.widgets.forms import Field, parse_tao
 from taosandbox.tui.widgets.role_base import RolePanel
 
-# Narrow enough (86 cells with padding) that VTRUST and VAL stay in view beside a level's objectives panel.
-DELEGATE_COLUMNS = (("UID", 3), ("HOTKEY", 12), ("TAKE", 5), ("STAKE τ", 10), ("NOMS", 4),
-                    ("YOURS τ", 9), ("τ/τ/DAY", 8), ("APR", 6), ("VTRUST", 6), ("VAL", 3))
+# Narrow enough (74 cells with padding) that VTRUST and VAL stay in view at 80 columns and beside a
+# level's objectives panel. What the player holds on each is in "Your stakes" above; ★ marks the row.
+DELEGATE_COLUMNS = (("UID", 3), ("HOTKEY", 12), ("TAKE", 5), ("STAKE τ", 9), ("NOMS", 4),
+                    ("τ/τ/DAY", 8), ("APR", 6), ("VTRUST", 6), ("VAL", 3))
 
 
 def delegate_cells(d: Any) -> tuple[str, ...]:
     hotkey = short_hotkey(d.hotkey, 12) if d.accepts_delegation else "✗ " + short_hotkey(d.hotkey, 10)
-    return (str(d.uid), hotkey, f"{u16_to_float(d.take):.1%}",
-            tao_cell(d.total_stake_rao, 10), str(d.nominators),
-            tao_cell(d.player_stake_rao, 9), f"{d.return_per_tao_day:.6f}", format_rate(apr(d.return_per_tao_day)),
+    uid = f"★{d.uid}" if d.player_stake_rao else str(d.uid)
+    return (uid, hotkey, f"{u16_to_float(d.take):.1%}", tao_cell(d.total_stake_rao, 9), str(d.nominators),
+            f"{d.return_per_tao_day:.6f}", format_rate(apr(d.return_per_tao_day)),
             f"{d.validator_trust:.3f}", "*" if d.validator_permit else "")
 
 
@@ -61,7 +62,7 @@ def delegations_text(snapshot: Any) -> str:
             f"earned {format_tao(s.earned_rao)}"
             + (f", paying {format_yearly(rates[s.hotkey])} now" if s.hotkey in rates else "")
             + ("  [own hotkey]" if s.own else "") for s in p.stakes]
-    return head + "\nYour stakes:\n" + "\n".join(rows)
+    return head + "\nYour stakes (★ in the table):\n" + "\n".join(rows)
 
 
 class DelegatorPanel(RolePanel):
