@@ -86,3 +86,14 @@ async def test_delegate_table_fits_80_columns_and_stars_the_players_delegates(ma
         await settle(pilot)
         await advance(pilot, 1)
         assert table.get_cell("val-a", "UID") == "★0" and table.get_cell("val-b", "UID") == "1"
+
+
+async def test_no_return_is_shown_before_the_first_epoch(make_world):
+    from textual.widgets import DataTable
+
+    app = TaoApp(world=make_world("delegator"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one("#delegates", DataTable)
+        assert table.get_cell("val-a", "APR") == "-" and table.get_cell("val-a", "τ/τ/DAY") == "-"
+        await advance(pilot, 2)
+        assert table.get_cell("val-a", "APR") not in ("-", "0.0%")

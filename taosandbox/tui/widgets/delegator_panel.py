@@ -22,11 +22,13 @@ DELEGATE_COLUMNS = (("UID", 3), ("HOTKEY", 12), ("TAKE", 5), ("STAKE τ", 9), ("
                     ("τ/τ/DAY", 8), ("APR", 6), ("VTRUST", 6), ("VAL", 3))
 
 
-def delegate_cells(d: Any) -> tuple[str, ...]:
+def delegate_cells(d: Any, epoch_ran: bool = True) -> tuple[str, ...]:
+    """One row of the table; before the first epoch there is no return to show (``-``, not 0)."""
     hotkey = short_hotkey(d.hotkey, 12) if d.accepts_delegation else "✗ " + short_hotkey(d.hotkey, 10)
     uid = f"★{d.uid}" if d.player_stake_rao else str(d.uid)
     return (uid, hotkey, f"{u16_to_float(d.take):.1%}", tao_cell(d.total_stake_rao, 9), str(d.nominators),
-            f"{d.return_per_tao_day:.6f}", format_rate(apr(d.return_per_tao_day)),
+            f"{d.return_per_tao_day:.6f}" if epoch_ran else "-",
+            format_rate(apr(d.return_per_tao_day)) if epoch_ran else "-",
             f"{d.validator_trust:.3f}", "*" if d.validator_permit else "")
 
 
@@ -91,14 +93,15 @@ class DelegatorPanel(RolePanel):
         table = self.query_one("#delegates", DataTable)
         keys = [d.hotkey for d in snapshot.delegates]
         current = [row.value for row in table.rows]
+        ran = snapshot.last_epoch is not None
         with self.app.batch_update():
             if keys != current:  # rare: a validator gained or lost its place
                 table.clear()
                 for d in snapshot.delegates:
-                    table.add_row(*delegate_cells(d), key=d.hotkey)
+                    table.add_row(*delegate_cells(d, ran), key=d.hotkey)
                 return
             for d in snapshot.delegates:
-                for (label, _w), value in zip(DELEGATE_COLUMNS, delegate_cells(d)):
+                for (label, _w), value in zip(DELEGATE_COLUMNS, delegate_cells(d, ran)):
                     if table.get_cell(d.hotkey, label) != value:
                         table.update_cell(d.hotkey, label, value)
 
