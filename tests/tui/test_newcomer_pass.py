@@ -97,3 +97,11 @@ async def test_no_return_is_shown_before_the_first_epoch(make_world):
         assert table.get_cell("val-a", "APR") == "-" and table.get_cell("val-a", "τ/τ/DAY") == "-"
         await advance(pilot, 2)
         assert table.get_cell("val-a", "APR") not in ("-", "0.0%")
+
+
+def test_class_leaderboard_tells_real_network_returns_apart():
+    from taosandbox.tui.classroom.console import leaderboard_text
+
+    board = {"delegator": [{"name": "ada", "return_per_tao": 0.000123}, {"name": "bo", "return_per_tao": 0.000118}]}
+    text = leaderboard_text(board)
+    assert "1. ada: 0.000123" in text and "2. bo: 0.000118" in text
