@@ -526,7 +526,8 @@ DEFAULT_SANDBOX: dict[str, Any] = {
 """The free sandbox: 8 validators, 32 miners of mixed skill in 48 slots, a newcomer every 200 blocks."""
 
 PLAYER_BALANCE_TAO = {"miner": 100.0, "validator": 3000.0, "delegator": 1000.0}
-"""What the player starts with in the sandbox: a validator needs enough to stake its way to a permit."""
+"""What the player starts with in the sandbox. Every uid holds a permit (48 slots, 64 permits), but a
+validator's bonds and dividends follow its share of the 6M τ staked: 3,000 τ earns about 1.2 τ a day."""
 
 
 def sandbox_scenario(role: str = "miner", seed: int | None = None) -> dict[str, Any]:
