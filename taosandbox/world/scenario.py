@@ -527,7 +527,8 @@ DEFAULT_SANDBOX: dict[str, Any] = {
 
 PLAYER_BALANCE_TAO = {"miner": 100.0, "validator": 3000.0, "delegator": 1000.0}
 """What the player starts with in the sandbox. Every uid holds a permit (48 slots, 64 permits), but a
-validator's bonds and dividends follow its share of the 6M τ staked: 3,000 τ staked earns about 1.5 τ a day (17.9%/yr)."""
+validator's bonds and dividends follow its share of the 6M τ staked: 3,000 τ staked earns about 1.5 τ
+a day (17.9%/yr)."""
 
 
 def sandbox_scenario(role: str = "miner", seed: int | None = None) -> dict[str, Any]:
