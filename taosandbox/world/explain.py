@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from taosandbox.chain.fixed import u16_share_i64f64
-from taosandbox.chain.returns import format_yearly, nominator_return_per_day
+from taosandbox.chain.returns import BELIEVABLE_APR, format_yearly, is_believable, nominator_return_per_day
 from taosandbox.chain.units import format_tao, u16_to_float
 
 if TYPE_CHECKING:
@@ -484,7 +484,14 @@ def _validator_summary(uid: int, rao: float, a_i: float, s_i: float, permit: boo
                 f"(vtrust {vtrust:.4f}) and its bonds earned {dividends:.2%} of all dividends.")
     if take is not None and nominators_rao is not None and rao > 0:
         text += f" After its {take:.0%} take, its stakers share {format_tao(int(nominators_rao))}"
-        text += f" ({format_yearly(per_day)} at this rate)." if per_day is not None else "."
+        if per_day is None:
+            text += "."
+        elif is_believable(per_day):
+            text += f" ({format_yearly(per_day)} at this rate)."
+        else:
+            low, high = BELIEVABLE_APR
+            text += (f" ({format_yearly(per_day)} at this rate, far above the {low:.0%}–{high:.0%} stakers were "
+                     f"quoted on the real network: this world's stake is small beside its emission).")
     return text
 
 

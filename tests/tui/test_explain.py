@@ -142,3 +142,11 @@ async def test_a_digit_jumps_to_that_step_and_the_take_page_gives_the_yearly_rat
         await pilot.press("u", "1")
         assert app.screen.query_one("#explain-uid", Input).value == "1"
         assert _page(app.screen).startswith("## 2.")
+
+
+def test_the_summary_says_when_a_worlds_returns_are_not_the_real_networks():
+    from taosandbox.world.explain import explain
+
+    walk = explain(_reference_snapshot(), 0)
+    assert ">1000%/yr at this rate, far above the 10%–25% stakers were quoted" in walk.summary
+    assert walk.stakers_per_tao_day is not None and walk.stake_rao == 600 * 10**9
