@@ -109,7 +109,7 @@ async def test_delegate_table_quotes_a_yearly_rate_and_says_when_a_world_pays_ab
         row = next(d for d in snapshot.delegates if d.hotkey == "val-a")
         assert table.get_cell("val-a", "APR") == format_rate(apr(row.return_per_tao_day)) == ">1000%"
         text = status_text(app, "#delegator-status")
-        assert "APR = that × 365" in text
+        assert "APR = × 365" in text
         assert "Returns here are not the real network's" in text and "1,500 τ" in text
         await pilot.click("#delegator-add")  # 10 τ, the default amount
         await settle(pilot)

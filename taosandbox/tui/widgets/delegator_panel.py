@@ -35,8 +35,7 @@ def delegate_cells(d: Any, epoch_ran: bool = True) -> tuple[str, ...]:
 def returns_note(snapshot: Any) -> str:
     """What τ/τ/DAY and APR mean and, where this world pays far more than the real network (a level's
     small stakes, on purpose), that it does and why."""
-    note = ("τ/τ/DAY: what each staked τ earns a day at the last epoch's rate, after take; "
-            "APR = that × 365 (APY, restaking daily, a little more).")
+    note = "τ/τ/DAY: a day's return per staked τ at the last epoch's rate, after take; APR = × 365."
     best = max((d.return_per_tao_day for d in snapshot.delegates), default=0.0)
     if not is_believable(best):
         stake = sum(d.total_stake_rao for d in snapshot.delegates)
