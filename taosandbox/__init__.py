@@ -3,4 +3,4 @@
 This module imports nothing heavy: it runs on every submodule import.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

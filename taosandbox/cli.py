@@ -84,7 +84,8 @@ def _add_session_commands(sub) -> None:
 def _add_class_commands(sub) -> None:
     """docs/classroom.md: the teacher's ``classroom`` and ``teach``, the student's ``join``."""
     room = sub.add_parser("classroom", help="run one live subnet for a whole class (students join from a browser)")
-    room.add_argument("--level", metavar="NAME|PATH", help="a level's world (default: the free sandbox)")
+    room.add_argument("--level", metavar="NAME|PATH",
+                      help="a class activity (taosandbox levels lists them) or a level's world (default: the sandbox)")
     room.add_argument("--host", default="127.0.0.1",
                       help="address to serve on (default 127.0.0.1; 0.0.0.0 for the school network)")
     room.add_argument("--port", type=int, default=8765, help="the class server's port (default 8765)")
@@ -101,6 +102,7 @@ def _add_class_commands(sub) -> None:
     join.add_argument("--name", help="your name (asked if missing)")
     join.add_argument("--code", help="the class code (asked if missing)")
     join.add_argument("--role", default="miner", choices=("miner", "validator", "delegator"))
+    join.add_argument("--group", help="in a class activity where students pick their group: its name")
     teach = sub.add_parser("teach", help="open the teacher's console of a running class")
     teach.add_argument("address", metavar="ADDRESS")
     teach.add_argument("--secret", required=True, help="the teacher's secret the classroom command printed")
@@ -140,9 +142,13 @@ def load_scenario(level: str | None, sets: list[str]):
         from taosandbox.levels import LevelError, load_level
 
         try:
-            scenario = load_level(level).scenario
+            chosen = load_level(level)
         except LevelError as exc:
             raise ValueError(str(exc)) from None
+        if chosen.ruleset != "2024":  # a DtaoScenario: its world runs with `taosandbox dtao`
+            raise ValueError(f"level {chosen.name!r} is a dynamic-TAO level: play it with taosandbox --level "
+                             f"{chosen.name}, or run a dTAO world headless with taosandbox dtao --set ...")
+        scenario = chosen.scenario
     else:
         scenario = Scenario.from_dict(DEFAULT_SANDBOX)
     overrides = parse_sets(sets)
@@ -256,9 +262,10 @@ def _main(argv: list[str] | None) -> int:
     if args.level:
         # Read the level before the screen opens: a broken file never starts a half-read game.
         from taosandbox.levels import LevelError, load_level
+        from taosandbox.levels.level import refuse_class_level
 
         try:
-            load_level(args.level)
+            refuse_class_level(load_level(args.level))
         except LevelError as exc:
             print(exc, file=sys.stderr)
             return 1

@@ -12,16 +12,24 @@ def _write_all(f, data: bytes) -> None:
     f.write(data)
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Replace ``path`` with ``text`` (or bytes) all at once: readers see the old file or the new one, never half."""
+def _replace_by_rename(path: Path, data: bytes, *, durable: bool) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``; ``durable``: fsync
+    the file before the rename and the folder after it, so the new file survives a power cut too."""
     path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # A device or a pipe (``--json /dev/null``, ``/dev/stdout``): write into it; a rename would
+        # put a regular file in its place.
+        with open(path, "wb") as f:
+            _write_all(f, data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            _write_all(f, text if isinstance(text, bytes) else text.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())
+            _write_all(f, data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -29,6 +37,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         except OSError:
             pass
         raise
+    if not durable:
+        return
     try:  # make the rename itself durable (POSIX); harmless where directories cannot be opened
         dir_fd = os.open(path.parent, os.O_RDONLY)
     except OSError:
@@ -41,22 +51,15 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         os.close(dir_fd)
 
 
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Replace ``path`` with ``text`` (or bytes) all at once: readers see the old file or the new one, never half."""
+    _replace_by_rename(path, text if isinstance(text, bytes) else text.encode("utf-8"), durable=True)
+
+
 def replace_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` by a rename, without fsync: for caches, whose readers check what
     they read and rebuild it when it is missing or damaged."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    _replace_by_rename(path, data, durable=False)
 
 
 def unwritable_reason(path: Path | str, *, directory: bool = False) -> str | None:
@@ -72,6 +75,8 @@ def unwritable_reason(path: Path | str, *, directory: bool = False) -> str | Non
             return f"{path} is a file, not a folder"
         if not directory and path.is_dir():
             return f"{path} is a folder, not a file"
+        if not directory and not path.is_file():  # a device or a pipe: written into, not replaced
+            return None if os.access(path, os.W_OK) else f"cannot write to {path}"
     folder = path if directory and path.is_dir() else path.parent
     while not folder.exists():
         folder = folder.parent

@@ -19,3 +19,12 @@ def test_a_broken_level_is_refused_before_the_game_opens(tmp_path):
     assert done.returncode == 1
     assert f"{bad}:3: world.neuronz: unknown field; did you mean 'neurons'?" in done.stderr
     assert "\x1b[" not in done.stdout  # the Textual screen never opened
+
+
+def test_a_class_activity_is_refused_single_player_with_how_to_run_it(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "taosandbox", "--level", "class-03-cabal"], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert done.returncode == 1
+    assert "class-03-cabal is a class activity" in done.stderr
+    assert "taosandbox classroom --level class-03-cabal" in done.stderr
+    assert "\x1b[" not in done.stdout

@@ -17,6 +17,7 @@ from typing import Any
 
 from taosandbox.chain.units import RAO_PER_TAO
 from taosandbox.files import atomic_write
+from taosandbox.classroom.activity import Activity
 from taosandbox.classroom.seats import ROLES, JoinRefused, Seat, check_name, coldkey_for, new_code, new_secret
 from taosandbox.world.actions import ActAs, AddStudent, action_from_dict
 
@@ -25,8 +26,11 @@ SESSION_FILE = "class.session"
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 """Blocks per second the teacher can choose (the real chain: one per 12 s)."""
 DEFAULT_SPEED = 2
-CLASS_OVERRIDES = {"hyperparameters.max_allowed_uids": 64, "hyperparameters.max_regs_per_block": 8}
-"""The free sandbox for a class: room for 40 students' neurons, several registrations per block."""
+CLASS_OVERRIDES = {"hyperparameters.max_allowed_uids": 64, "hyperparameters.max_regs_per_block": 40,
+                   "hyperparameters.target_regs_per_interval": 16}
+"""Any class world: room for 40 students' neurons, and for 40 registrations in one block and 48 per
+adjustment interval (3 x target, subnet.py): the clock starts paused, so a whole class joins (and, in an
+activity, gets its neurons) at block 0."""
 SKIP_CAP = 20_000
 """The most blocks one skip (to the next epoch or halving) runs."""
 FORBIDDEN = frozenset({"add_student", "act_as", "propose", "vote"})
@@ -69,6 +73,8 @@ class Classroom:
     locked: bool = False
     ended: bool = False
     broadcasts: list[tuple[int, str]] = field(default_factory=list)
+    activity: Activity | None = None
+    """A class level's groups and scores (None: the free sandbox, or a level without ``class:``)."""
     _saved: tuple[int, int] = (-1, -1)
 
     # ---------------------------------------------------------------- building
@@ -88,6 +94,8 @@ class Classroom:
             from taosandbox.levels import load_level
 
             lvl = load_level(level)
+            if lvl.ruleset != "2024":
+                raise ValueError(f"level {lvl.name!r} is a dynamic-TAO level: a class plays 2024 levels only")
             base, title = lvl.scenario, lvl.name
         else:
             lvl, title = None, "sandbox" if scenario is None else str(scenario.get("name", "class world"))
@@ -102,9 +110,12 @@ class Classroom:
                                    overrides=CLASS_OVERRIDES, level_rules=False, title=f"class {title}",
                                    autosave_path=directory / SESSION_FILE, autosave_blocks=200,
                                    autosave_seconds=5.0)
+        activity = Activity(lvl) if lvl is not None and lvl.classroom is not None else None
+        if activity is not None and activity.spec.seats is not None:
+            seats = min(seats, activity.spec.seats)
         room = cls(world=world, recorder=recorder, directory=directory, code=(code or new_code()).upper(),
                    secret=new_secret(), seats_max=seats, title=title,
-                   balance_tao=float(scenario.player.balance_tao))
+                   balance_tao=float(scenario.player.balance_tao), activity=activity)
         room.save()
         return room
 
@@ -134,6 +145,14 @@ class Classroom:
                    title=data.get("title", "class"), seats=seats,
                    clock=Clock(paused=True, speed=data.get("speed", DEFAULT_SPEED)),
                    locked=data.get("locked", False), broadcasts=[tuple(b) for b in data.get("broadcasts", [])])
+        level_entry = recorder.header.level
+        if level_entry is not None:
+            from taosandbox.sessions.worlds import level_of
+
+            level = level_of(level_entry)
+            if level.classroom is not None:
+                room.activity = Activity(level)
+                room.activity.restore(world, seats, data.get("activity", {}))
         return room
 
     # ---------------------------------------------------------------- students
@@ -154,20 +173,40 @@ class Classroom:
                                   "add a letter")
             return seat
         if ck in self.world.students:  # seated in the saved session, not yet in the saved seats
-            seat = Seat(name=name, coldkey=ck, role=self.world.students[ck]["role"], joined_block=self.world.block)
+            info = self.world.students[ck]
+            group = self.activity.spec.group_of_role(info["role"]) if self.activity else None
+            seat = Seat(name=name, coldkey=ck, role=info["role"], joined_block=self.world.block,
+                        group=group.name if group else "")
             self.seats[ck] = seat
+            if self.activity is not None and group is not None:
+                self.activity.seat(self.world, ck, name, group)
             return seat
-        if role not in ROLES:
-            raise JoinRefused(f"choose a role: {', '.join(ROLES)}")
+        group = None
+        if self.activity is not None:  # the activity's groups decide the role and the balance
+            found = self.activity.group_for(self.seats, str(role))
+            if isinstance(found, str):
+                raise JoinRefused(found)
+            group = found
+            role, balance = group.role, group.balance_tao
+        else:
+            if role not in ROLES:
+                raise JoinRefused(f"choose a role: {', '.join(ROLES)}")
+            balance = self.balance_tao
         if len(self.seats) >= self.seats_max:
             raise JoinRefused(f"the class is full ({self.seats_max} seats)")
         if ck in self.world.subnet.ledger.free:
             raise JoinRefused(f"the name {name!r} is taken in this world: choose another")
-        outcome = self.world.apply(AddStudent(coldkey=ck, balance_tao=self.balance_tao, role=str(role)))
+        outcome = self.world.apply(AddStudent(coldkey=ck, balance_tao=balance, role=str(role)))
         if not outcome.ok:
             raise JoinRefused(f"cannot seat {name!r}: {outcome.reason}")
-        seat = Seat(name=name, coldkey=ck, role=str(role), joined_block=self.world.block)
+        seat = Seat(name=name, coldkey=ck, role=str(role), joined_block=self.world.block,
+                    group=group.name if group else "")
         self.seats[ck] = seat
+        if self.activity is not None and group is not None:
+            refused = self.activity.setup(self.world, ck, group)
+            if refused:
+                seat.last_action = f"#{self.world.block} start refused: {refused[0]}"
+            self.activity.seat(self.world, ck, name, group)
         self.save()
         return seat
 
@@ -190,7 +229,10 @@ class Classroom:
         if action.kind in FORBIDDEN:
             seat.refused += 1
             return ActResult(False, f"{action.kind} is not open to students in a class", block)
+        said = len(self.world.events)
         outcome = self.world.apply(ActAs(coldkey=coldkey, action=action.to_dict()))
+        if self.activity is not None:
+            self.activity.after_action(self.world, coldkey, self.world.events[said:])
         seat.actions += 1
         seat.last_action = f"#{block} {action.kind}" + ("" if outcome.ok else " (refused)")
         if not outcome.ok:
@@ -213,7 +255,10 @@ class Classroom:
     def step(self, blocks: int = 1) -> list:
         events = []
         for _ in range(max(0, blocks)):
-            events += self.world.step()
+            block_events = self.world.step()
+            if self.activity is not None:
+                self.activity.after_block(self.world, block_events)
+            events += block_events
         return events
 
     def blocks_to(self, target: str) -> int:
@@ -253,7 +298,8 @@ class Classroom:
                 "return_per_tao": player.earned_rao / staked if staked else 0.0,
                 "validator_trust": max((r.validator_trust for r in own if r.role == "validator"), default=0.0),
                 "uids": " ".join(str(r.uid) for r in own), "actions": seat.actions, "refused": seat.refused,
-                "last_action": seat.last_action, "joined_block": seat.joined_block,
+                "last_action": seat.last_action, "joined_block": seat.joined_block, "group": seat.group,
+                **(self.activity.row(seat.coldkey) if self.activity is not None else {}),
             })
         return rows
 
@@ -271,6 +317,8 @@ class Classroom:
         out = io.StringIO()
         names = ["name", "coldkey", "role", "free_tao", "staked_tao", "earned_tao", "return_per_tao",
                  "validator_trust", "uids", "actions", "refused", "last_action", "joined_block", "removed"]
+        if self.activity is not None:
+            names[3:3] = self.activity.columns()
         writer = csv.DictWriter(out, fieldnames=names, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for row in rows:
@@ -282,7 +330,8 @@ class Classroom:
         return {"format": 1, "code": self.code, "secret": self.secret, "seats_max": self.seats_max,
                 "balance_tao": self.balance_tao, "title": self.title, "speed": self.clock.speed,
                 "locked": self.locked, "ended": self.ended, "broadcasts": self.broadcasts,
-                "seats": [s.to_dict() for s in self.seats.values()]}
+                "seats": [s.to_dict() for s in self.seats.values()],
+                **({"activity": self.activity.state()} if self.activity is not None else {})}
 
     def save(self) -> None:
         """Both files, atomically: the session first (a seat is only kept when its AddStudent is saved)."""
@@ -307,6 +356,20 @@ class Classroom:
         stamp = f"block{self.world.block}"
         csv_path = self.directory / f"results-{stamp}.csv"
         session_path = self.directory / f"class-{stamp}.session"
+        if self.activity is not None:
+            self.activity.evaluate(self.world)
         atomic_write(csv_path, self.results_csv())
         self.recorder.save(session_path)
-        return {"csv": csv_path, "session": session_path}
+        paths = {"csv": csv_path, "session": session_path}
+        if self.activity is not None:
+            paths["debrief"] = self.directory / f"debrief-{stamp}.md"
+            atomic_write(paths["debrief"], self.debrief())
+        return paths
+
+    def debrief(self) -> str:
+        """The debrief the teacher shows (Markdown): the activity's lesson with this class's numbers."""
+        from taosandbox.classroom.debrief import debrief_markdown
+
+        if self.activity is None:
+            raise ValueError("this class plays no class activity: there is no debrief (see docs/classroom.md)")
+        return debrief_markdown(self)

@@ -1,7 +1,8 @@
 """Snapshots as JSON and back: what the server sends and a remote game renders.
 
 A class sends one shared part per block (``world_part``: the chain, the metagraph) and a small part per
-student (``own_part``: their coldkey's view, delegates with their stakes, which neurons are theirs).
+student (``own_part``: their coldkey's view, delegates with their stakes, which neurons are theirs, their
+validators' top bonds).
 The last epoch's matrices (the explain screen's worked numbers) stay on the server.
 """
 
@@ -12,7 +13,7 @@ from dataclasses import fields
 from typing import Any
 
 from taosandbox.chain.hyperparams import Hyperparameters
-from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow
+from taosandbox.world.snapshot import DelegateRow, NeuronRow, PlayerView, Snapshot, StakeRow, top_bonds
 
 _SHARED = ("block", "seconds", "total_issuance_rao", "block_emission_rao", "halving_index",
            "next_halving_issuance_rao", "blocks_to_next_halving", "pending_emission_rao", "recycled_rao",
@@ -50,8 +51,11 @@ def own_part(snapshot: Snapshot) -> dict[str, Any]:
     player = snapshot.player
     own = {f.name: getattr(player, f.name) for f in fields(player) if f.name != "stakes"}
     own["stakes"] = [_row(s) for s in player.stakes]
-    return {"player": own, "delegates": [_row(d) for d in snapshot.delegates],
-            "mine": [r.uid for r in snapshot.neurons if r.is_player], "fees": snapshot.extra.get("fees", {})}
+    mine = [r.uid for r in snapshot.neurons if r.is_player]
+    bonds = {str(r.uid): top_bonds(snapshot, r.uid) for r in snapshot.neurons
+             if r.is_player and r.role == "validator" and snapshot.last_epoch is not None}
+    return {"player": own, "delegates": [_row(d) for d in snapshot.delegates], "mine": mine,
+            "bonds": bonds, "fees": snapshot.extra.get("fees", {})}
 
 
 def _tuple(value: Any) -> Any:
@@ -78,6 +82,7 @@ def snapshot_from(world: dict[str, Any], own: dict[str, Any]) -> Snapshot:
             **{name: _tuple(world[name]) for name in _SHARED}, hyperparameters=hp, neurons=tuple(neurons),
             player=PlayerView(**player), delegates=tuple(DelegateRow(*d) for d in own["delegates"]),
             halvings=tuple(dict(h) for h in world["halvings"]), last_epoch=None,
-            extra={**world["extra"], "fees": own.get("fees", {})})
+            extra={**world["extra"], "fees": own.get("fees", {}), "bonds": own.get("bonds", {}),
+                   **({"level": own["level"]} if "level" in own else {})})
     except (KeyError, TypeError) as exc:
         raise ValueError(f"a snapshot the game cannot read ({type(exc).__name__}: {exc})") from None

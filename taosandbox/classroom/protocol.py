@@ -30,7 +30,8 @@ CLIENT_TYPES = {
     "ping": {"id": int},
 }
 """Message types a client may send and their required fields."""
-COMMANDS = ("pause", "resume", "speed", "step", "skip", "broadcast", "lock", "unlock", "remove", "end")
+COMMANDS = ("pause", "resume", "speed", "step", "skip", "broadcast", "lock", "unlock", "remove", "end",
+            "debrief")
 """Teacher commands: ``speed`` takes ``delta`` (+1/-1), ``step`` ``blocks``, ``skip`` ``to`` ("epoch" or
 "halving"), ``broadcast`` ``text``, ``remove`` ``coldkey``."""
 

@@ -49,6 +49,8 @@ class Seat:
     last_action: str = ""
     actions: int = 0
     refused: int = 0
+    group: str = ""
+    """The activity group (a class level's ``class.groups``); empty in the free sandbox."""
     connected: bool = False
     """Not saved: nobody is connected to a class that has just been resumed."""
 

@@ -152,7 +152,16 @@ class ClassServer:
     # ---------------------------------------------------------------- connections
     async def _health(self, _request: web.Request) -> web.Response:
         return web.json_response({"class": self.room.title, "block": self.room.world.block,
-                                  "students": len(self.room.seats), "v": protocol.VERSION})
+                                  "students": len(self.room.seats), "v": protocol.VERSION,
+                                  **self._activity_info()})
+
+    def _activity_info(self) -> dict[str, Any]:
+        """A class activity's groups (the join form offers them when students pick their group)."""
+        activity = self.room.activity
+        if activity is None:
+            return {}
+        return {"activity": activity.level.title, "assign": activity.spec.assign,
+                "groups": [{"name": g.name, "title": g.title, "role": g.role} for g in activity.spec.groups]}
 
     async def _handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=4 * protocol.MAX_MESSAGE_BYTES, heartbeat=20)
@@ -200,7 +209,7 @@ class ClassServer:
                     raise JoinRefused("wrong teacher secret")
                 client.teacher = True
                 await self._send(client, {"type": "welcome", "v": protocol.VERSION, "teacher": True,
-                                          **self._class_info()})
+                                          **self._class_info(), **self._activity_info()})
                 log.info("teacher console connected")
                 return True
             if message["type"] != "join":
@@ -219,8 +228,10 @@ class ClassServer:
         client.coldkey = seat.coldkey
         seat.connected = True
         self._changed()
+        briefing = self.room.activity.briefing(seat.coldkey) if self.room.activity is not None else None
         await self._send(client, {"type": "welcome", "v": protocol.VERSION, "coldkey": seat.coldkey,
-                                  "name": seat.name, "role": seat.role, **self._class_info()})
+                                  "name": seat.name, "role": seat.role, **self._class_info(),
+                                  **({"briefing": briefing} if briefing else {})})
         for block, text in self.room.broadcasts[-3:]:
             await self._send(client, {"type": "broadcast", "block": block, "text": text})
         log.info("%s joined (seat %s)", seat.name, seat.coldkey)
@@ -273,9 +284,11 @@ class ClassServer:
         room, command = self.room, message["command"]
         if command not in protocol.COMMANDS:
             return False, f"unknown command {command!r}; one of {', '.join(protocol.COMMANDS)}", {}
-        if room.ended and command != "end":
+        if room.ended and command not in ("end", "debrief"):
             return False, "the class has ended", {}
         try:
+            if command == "debrief":
+                return True, None, {"text": await self.call(room.debrief)}
             if command in ("pause", "resume"):
                 room.clock.paused = command == "pause"
             elif command == "speed":
@@ -388,6 +401,8 @@ class ClassServer:
                                 "rows": rows, "leaderboard": room.leaderboard(rows)})
         base, world_json = self._base()
         own = codec.own_part(room.snapshot_for(client.coldkey, base))
+        if room.activity is not None and client.coldkey in room.activity.scores:
+            own["level"] = room.activity.scores[client.coldkey].progress()  # their group's objectives
         head = codec.dumps({"type": "snapshot", "block": base.block, "clock": clock, "locked": room.locked,
                             "ended": room.ended, "own": own})
         return head[:-1] + ',"world":' + world_json + "}"

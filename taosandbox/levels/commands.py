@@ -11,14 +11,14 @@ from taosandbox.levels.level import find_level, list_levels, parse_level
 
 
 def levels_command(out: TextIO | None = None) -> int:
-    """List the shipped levels: order, name, role, concept and whether the player passed it."""
+    """List the shipped levels: order, name, ruleset (2024 or dtao), role, concept and whether the player passed it."""
     out = out or sys.stdout
     infos = list_levels()
     if not infos:
         out.write("No levels installed.\n")
         return 1
     width = max(len(i.name) for i in infos)
-    out.write(f"{'#':>3}  {'LEVEL':<{width}}  {'ROLE':<9}  {'STATUS':<11}  CONCEPT\n")
+    out.write(f"{'#':>3}  {'LEVEL':<{width}}  {'RULES':<5}  {'ROLE':<9}  {'STATUS':<11}  CONCEPT\n")
     for info in infos:
         if info.problem:
             status = "broken"
@@ -28,8 +28,15 @@ def levels_command(out: TextIO | None = None) -> int:
             status = "-"
         order = "" if info.order >= 100_000 else str(info.order)
         concept = info.problem or f"{info.title}: {info.concept}"
-        out.write(f"{order:>3}  {info.name:<{width}}  {info.role:<9}  {status:<11}  {concept}\n")
+        out.write(f"{order:>3}  {info.name:<{width}}  {info.ruleset:<5}  {info.role:<9}  {status:<11}  {concept}\n")
     out.write("\nPlay one with: taosandbox --level NAME\n")
+    activities = list_levels(classes=True)
+    if activities:
+        width = max(len(i.name) for i in activities)
+        out.write("\nClass activities (one world for a whole class):\n")
+        for info in activities:
+            out.write(f"     {info.name:<{width}}  {info.problem or f'{info.title}: {info.concept}'}\n")
+        out.write("Run one with: taosandbox classroom --level NAME (docs/classroom.md)\n")
     return 0
 
 
@@ -54,6 +61,11 @@ def check_command(files: list[str], out: TextIO | None = None, *, play: bool = F
             failed = True
             for line in exc.lines:
                 out.write(line + "\n")
+            continue
+        if level.classroom is not None:
+            groups = ", ".join(f"{g.name} ({g.role}, {g.size or 'the rest'})" for g in level.classroom.groups)
+            out.write(f"{name}: file ok ({level.name}: {level.title}; a class activity with groups {groups}; "
+                      f"deadline block {level.deadline}; run it with taosandbox classroom --level)\n")
             continue
         steps = len(level.solution)
         read = (f"{name}: file ok ({level.name}: {level.title}; {len(level.leaves)} objective{'s' if len(level.leaves) != 1 else ''}, "

@@ -11,12 +11,14 @@ from typing import Any
 from taosandbox.world.actions import ACTION_TYPES, Action, action_from_dict
 from taosandbox.chain.units import tao_to_rao
 from taosandbox.world.actions import Answer
+from taosandbox.levels.classes import ClassSpec, read_class
 from taosandbox.levels.constraints import Constraints, read_constraints
 from taosandbox.levels.errors import LevelError, LevelProblem
 from taosandbox.levels.objectives import ObjectiveGroup, ObjectiveSpec, leaves, read_objectives
 from taosandbox.levels.reader import Param, Reader, show
 from taosandbox.levels.selectors import WorldFacts
 from taosandbox.levels.yamlsource import LineMap, YamlProblem, join, load
+from taosandbox.world.dtao_scenario import RULESETS
 from taosandbox.world.scenario import Scenario, ScenarioError
 from taosandbox.spelling import did_you_mean
 
@@ -56,6 +58,10 @@ class Level:
     source: str
     source_hash: str
     path: Path | None = None
+    classroom: ClassSpec | None = None
+    """The ``class:`` section: a class activity (``taosandbox classroom --level``), not a single-player level."""
+    ruleset: str = "2024"
+    """``2024`` (one subnet, ``Scenario``) or ``dtao`` (root and subnets with pools, ``DtaoScenario``)."""
 
     @property
     def leaves(self) -> list[ObjectiveSpec]:
@@ -81,6 +87,9 @@ class LevelInfo:
     best_score: int | None = None
     problem: str | None = None
     """First problem of a broken level file (it is still listed)."""
+    classroom: bool = False
+    """A class activity (it has a ``class:`` section)."""
+    ruleset: str = "2024"
 
 
 TOP = (
@@ -93,9 +102,10 @@ TOP = (
     Param("hints", "texts", ()),
     Param("debrief", "text", None, required=True),
     Param("deadline", "int", 1000, low=1, high=MAX_DEADLINE),
+    Param("ruleset", "text", "2024", choices=RULESETS, help="2024 (one subnet) or dtao (docs/dtao.md)"),
 )
-SECTIONS = ("world", "objectives", "constraints", "solution")
-REQUIRED = tuple(p.name for p in TOP if p.required) + ("world", "objectives")
+SECTIONS = ("world", "objectives", "constraints", "solution", "class")
+REQUIRED = tuple(p.name for p in TOP if p.required) + ("world",)
 
 
 def default_name(path: Path | str) -> str:
@@ -123,14 +133,25 @@ def parse_level(text: str, file: str | Path = "<level>", path: Path | None = Non
     if top["name"] is not None and not _NAME.match(top["name"]):
         r.bad("name", f"{top['name']!r} is not a level name (expected lower-case letters, digits and -)")
     deadline = top["deadline"] or 1000
+    ruleset = top["ruleset"] or "2024"
+    if ruleset == "dtao":
+        from taosandbox.levels import dtao_level as rules  # the dTAO world, actions and constraints
+    else:
+        rules = None
 
-    scenario = Scenario()
+    scenario: Any = Scenario()
     world_ok = True
     world = data.get("world")
     if world is not None:
         if not isinstance(world, dict):
             r.bad("world", f"{show(world)} is not a scenario (expected a mapping: neurons, player, ...)")
             world_ok = False
+        elif world.get("ruleset", ruleset) != ruleset:
+            r.bad("world.ruleset", f"{show(world['ruleset'])} differs from the level's ruleset {ruleset!r} "
+                                   f"(expected `ruleset:` once, at the top of the file)")
+            world_ok = False
+        elif rules is not None:
+            scenario, world_ok = rules.read_world(world, r)
         else:
             try:
                 scenario = Scenario.from_dict(world)
@@ -139,12 +160,33 @@ def parse_level(text: str, file: str | Path = "<level>", path: Path | None = Non
                     r.bad(join("world", problem.path) if problem.path else "world", problem.message)
                 world_ok = False
     # A broken world would make every uid look missing; check objectives against it only when it is sound.
-    facts = WorldFacts.of(scenario) if world_ok else WorldFacts.anything()
-    objectives = read_objectives(data.get("objectives"), r, facts, deadline) if "objectives" in data else None
-    constraints = read_constraints(data.get("constraints"), r)
+    is_class = "class" in data
+    if "objectives" not in data and not is_class:
+        r.bad("objectives", "missing (this field is required)")
+    classroom = None
+    if rules is not None:
+        from taosandbox.levels.dtao_objectives import DTAO_KINDS, DtaoFacts
+
+        if is_class:
+            r.bad("class", "class activities run the 2024 ruleset (remove `ruleset: dtao` or the class section)")
+        facts: Any = DtaoFacts.of(scenario) if world_ok else None
+        registered: set[str] = set()
+        objectives = read_objectives(data.get("objectives"), r, facts, deadline, kinds=DTAO_KINDS) \
+            if "objectives" in data else None
+        constraints: Any = rules.read_constraints(data.get("constraints"), r)
+        read_action = lambda raw, r, path: rules.read_action(raw, r, path, facts, registered)  # noqa: E731
+    else:
+        facts = WorldFacts.of(scenario) if world_ok else WorldFacts.anything()
+        objectives = read_objectives(data.get("objectives"), r, facts, deadline) if "objectives" in data else None
+        if is_class:
+            classroom = read_class(data.get("class"), r, facts, deadline, scenario.player.balance_tao, objectives)
+            if "solution" in data:
+                r.bad("solution", "a class level has no single-player solution: its students play it (remove it)")
+        constraints = read_constraints(data.get("constraints"), r)
+        read_action = _read_action
     questions = {o.id for o in leaves(objectives) if o.kind in ("answer", "predict_halving")} \
         if objectives is not None else None  # None: objectives broken, so question ids are unknown
-    solution = _read_solution(data.get("solution"), r, deadline, questions)
+    solution = _read_solution(data.get("solution"), r, deadline, questions, read_action)
     if r.problems:
         raise fail(r.problems, lines)
     name = top["name"] or default_name(path or file)
@@ -152,17 +194,20 @@ def parse_level(text: str, file: str | Path = "<level>", path: Path | None = Non
     if order is None:
         m = _PREFIX.match(Path(path or file).stem)
         order = int(m.group(1)) if m else 1000
-    assert objectives is not None
+    if objectives is None:  # a class level whose groups all have their own objectives
+        objectives = ObjectiveGroup("all", ())
     return Level(
-        name=name, title=top["title"], role=scenario.player.role, concept=top["concept"], order=order,
+        name=name, title=top["title"], role="staker" if rules else scenario.player.role,
+        concept=top["concept"], order=order, ruleset=ruleset,
         intro=top["intro"].strip(), hints=tuple(h.strip() for h in top["hints"]),
         debrief=top["debrief"].strip(), deadline=deadline, scenario=scenario, objectives=objectives,
         constraints=constraints, solution=solution, source=text,
-        source_hash=hashlib.sha256(text.encode()).hexdigest(), path=path,
+        source_hash=hashlib.sha256(text.encode()).hexdigest(), path=path, classroom=classroom,
     )
 
 
-def _read_solution(raw: Any, r: Reader, deadline: int, questions: set[str] | None) -> tuple[SolutionStep, ...]:
+def _read_solution(raw: Any, r: Reader, deadline: int, questions: set[str] | None,
+                   read_action: Any) -> tuple[SolutionStep, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -179,7 +224,7 @@ def _read_solution(raw: Any, r: Reader, deadline: int, questions: set[str] | Non
             r.bad(path, "needs exactly one of action or answer")
             continue
         if "action" in item:
-            action = _read_action(item["action"], r, join(path, "action"))
+            action = read_action(item["action"], r, join(path, "action"))
             if action is not None:
                 steps.append(SolutionStep(block, action=action))
         else:
@@ -304,8 +349,9 @@ def find_level(name_or_path: str | Path) -> Path:
     raise LevelError([LevelProblem(given, 0, "level", message)])
 
 
-def list_levels() -> list[LevelInfo]:
-    """Shipped levels in course order, with the player's progress; broken files are listed with a problem."""
+def list_levels(classes: bool = False) -> list[LevelInfo]:
+    """Shipped levels in course order, with the player's progress; broken files are listed with a problem.
+    The single-player course, or with ``classes`` the class activities (``taosandbox classroom --level``)."""
     from taosandbox.levels.progress import load_progress
 
     progress = load_progress()
@@ -315,11 +361,31 @@ def list_levels() -> list[LevelInfo]:
             level = parse_level(file.read_text(encoding="utf-8"), file=str(file), path=file)
         except (LevelError, OSError, UnicodeDecodeError) as exc:
             problem = exc.lines[0] if isinstance(exc, LevelError) else str(exc)
-            infos.append(LevelInfo(default_name(file), file.stem, "?", "?", 100_000, file, problem=problem))
+            if classes == _mentions_class(file):
+                infos.append(LevelInfo(default_name(file), file.stem, "?", "?", 100_000, file, problem=problem))
+            continue
+        if classes != (level.classroom is not None):
             continue
         record = progress.get(level.name, {})
         infos.append(LevelInfo(
             level.name, level.title, level.role, level.concept, level.order, file,
             passed=bool(record.get("passed")), best_score=record.get("best_score"),
+            classroom=level.classroom is not None, ruleset=level.ruleset,
         ))
     return sorted(infos, key=lambda i: (i.order, i.name))
+
+
+def _mentions_class(file: Path) -> bool:
+    """A broken file is listed with the class activities when it has a top-level ``class:`` line."""
+    try:
+        return any(line.startswith("class:") for line in file.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def refuse_class_level(level: Level) -> None:
+    """Single-player play of a class activity: a LevelError saying how to run it instead."""
+    if level.classroom is not None:
+        where = str(level.path or level.name)
+        raise LevelError([LevelProblem(where, 0, "class", f"{level.name} is a class activity, played by a whole "
+                                       f"class: run it with `taosandbox classroom --level {level.name}`")])

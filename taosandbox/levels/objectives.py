@@ -471,13 +471,17 @@ class AnswerQuestion(Objective):
     def validate(cls, p, reader, path, facts):
         check_expected(p.get("expected"), reader, join(path, "expected"))
 
+    def target(self, ctx: Context) -> float:
+        """The right answer now (a ruleset's own answer kind reads its own quantities)."""
+        return expected_value(self.p["expected"], ctx.snapshot)
+
     def update(self, ctx):
         given = ctx.answers.get(self.spec.id, ())
         for block, value in given[self.used:]:
             self.used += 1
             if block < self.spec.from_block:
                 continue
-            target = expected_value(self.p["expected"], ctx.snapshot)
+            target = self.target(ctx)
             if abs(value - target) <= self.p["tolerance"] + 1e-9 * max(1.0, abs(target)):
                 return Verdict(PASSED, 1.0, f"right: {_fmt(value)}")
             if self.used >= self.p["tries"]:
@@ -587,8 +591,8 @@ _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 class _TreeReader:
-    def __init__(self, reader: Reader, facts: WorldFacts, deadline: int):
-        self.reader, self.facts, self.deadline = reader, facts, deadline
+    def __init__(self, reader: Reader, facts: Any, deadline: int, kinds: Mapping[str, type[Objective]]):
+        self.reader, self.facts, self.deadline, self.kinds = reader, facts, deadline, kinds
         self.ids: dict[str, str] = {}
 
     def node(self, raw: Any, path: str) -> ObjectiveSpec | ObjectiveGroup | None:
@@ -618,15 +622,15 @@ class _TreeReader:
     def leaf(self, raw: dict, path: str) -> ObjectiveSpec | None:
         r = self.reader
         start = len(r.problems)
-        kind = raw.get("kind")
+        kind, kinds = raw.get("kind"), self.kinds
         if kind is None:
-            r.bad(join(path, "kind"), f"missing (expected one of {', '.join(KINDS)})")
+            r.bad(join(path, "kind"), f"missing (expected one of {', '.join(kinds)})")
             return None
-        if kind not in KINDS:
-            r.bad(join(path, "kind"), f"unknown objective kind {show(kind)}{did_you_mean(str(kind), KINDS)} "
-                                      f"(expected one of {', '.join(KINDS)})")
+        if kind not in kinds:
+            r.bad(join(path, "kind"), f"unknown objective kind {show(kind)}{did_you_mean(str(kind), kinds)} "
+                                      f"(expected one of {', '.join(kinds)})")
             return None
-        cls = KINDS[kind]
+        cls = kinds[kind]
         allowed = [k for k in _COMMON if cls.STREAK or k != "for_epochs"] + [p.name for p in cls.PARAMS]
         if "for_epochs" in raw and not cls.STREAK:
             r.bad(join(path, "for_epochs"), f"{kind} objectives do not take for_epochs (expected one of "
@@ -666,10 +670,11 @@ class _TreeReader:
         )
 
 
-def read_objectives(raw: Any, reader: Reader, facts: WorldFacts, deadline: int,
-                    path: str = "objectives") -> ObjectiveSpec | ObjectiveGroup | None:
-    """The objective tree from level data; problems go to ``reader``."""
+def read_objectives(raw: Any, reader: Reader, facts: Any, deadline: int, path: str = "objectives",
+                    kinds: Mapping[str, type[Objective]] | None = None) -> ObjectiveSpec | ObjectiveGroup | None:
+    """The objective tree from level data; problems go to ``reader``. ``kinds``: the ruleset's objective
+    kinds (default: the 2024 ones, ``KINDS``); ``facts``: what they may name in the starting world."""
     if raw is None:
         reader.bad(path, "missing (expected a list of objectives, or all:/any:)")
         return None
-    return _TreeReader(reader, facts, deadline).node(raw, path)
+    return _TreeReader(reader, facts, deadline, KINDS if kinds is None else kinds).node(raw, path)

@@ -36,17 +36,20 @@ class LevelResult:
 class LevelRun:
     """One attempt at a level; feed it blocks with ``update`` (``attach`` does it for a live world)."""
 
+    kinds = KINDS
+    """The ruleset's objective kinds (``DtaoLevelRun`` has its own)."""
+
     def __init__(self, level: Level, start: Snapshot):
         self.level = level
         self.start = start
         self.block = start.block
-        self.trackers: dict[str, Objective] = {o.id: KINDS[o.kind](o) for o in level.leaves}
+        self.trackers: dict[str, Objective] = {o.id: self.kinds[o.kind](o) for o in level.leaves}
         self.verdicts: dict[str, Verdict] = {
             o.id: Verdict(PENDING, 0.0, "") for o in level.leaves}
         self.answers: dict[str, list[tuple[int, float]]] = {}
         self.hints_shown = 0
         self.status = PENDING
-        self._hotkeys = frozenset(start.player.hotkeys)
+        self._hotkeys = self._player_hotkeys(start)
         self._seen_answer_events: set[tuple[int, str, float]] = set()
 
     # ---- player input
@@ -102,8 +105,8 @@ class LevelRun:
                     self.submit(Answer(str(data.get("question_id", "")), value), event.block)
         if self.status != PENDING:
             return self.status
-        hotkeys = frozenset(snapshot.player.hotkeys)
-        epoch = snapshot.last_epoch_block == snapshot.block or any(e.kind == "epoch" for e in events)
+        hotkeys = self._player_hotkeys(snapshot)
+        epoch = self._epoch_ran(snapshot, events)
         ctx = Context(snapshot, events, self.start, self.answers, epoch, self._hotkeys - hotkeys)
         self._hotkeys = hotkeys
         for spec in self.level.leaves:
@@ -118,6 +121,12 @@ class LevelRun:
         if self.status == PENDING and snapshot.block >= self.level.deadline:
             self.status = FAILED
         return self.status
+
+    def _player_hotkeys(self, snapshot: Snapshot) -> frozenset[str]:
+        return frozenset(snapshot.player.hotkeys)
+
+    def _epoch_ran(self, snapshot: Snapshot, events: Sequence[Event]) -> bool:
+        return snapshot.last_epoch_block == snapshot.block or any(e.kind == "epoch" for e in events)
 
     # ---- reading
     @property
@@ -157,6 +166,31 @@ class LevelRun:
             "constraints": self.level.constraints.describe(),
         }
 
+    # ---- saving (a class keeps its students' runs across a resume: classroom/scoring.py)
+    def state(self) -> dict[str, Any]:
+        """Plain data of everything ``update`` carries from block to block (the start snapshot aside)."""
+        return {
+            "status": self.status, "block": self.block, "hints_shown": self.hints_shown,
+            "hotkeys": sorted(self._hotkeys),
+            "answers": {k: [list(a) for a in v] for k, v in self.answers.items()},
+            "verdicts": {k: [v.status, v.progress, v.detail] for k, v in self.verdicts.items()},
+            "trackers": {k: {n: v for n, v in vars(t).items() if n not in ("spec", "p")}
+                         for k, t in self.trackers.items()},
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Continue from ``state()``: objectives unknown to this level are ignored."""
+        self.status, self.block = data.get("status", PENDING), int(data.get("block", self.block))
+        self.hints_shown = int(data.get("hints_shown", 0))
+        self._hotkeys = frozenset(data.get("hotkeys", ()))
+        self.answers = {k: [(int(b), float(v)) for b, v in given] for k, given in data.get("answers", {}).items()}
+        for key, (status, progress, detail) in data.get("verdicts", {}).items():
+            if key in self.verdicts:
+                self.verdicts[key] = Verdict(status, progress, detail)
+        for key, attrs in data.get("trackers", {}).items():
+            if key in self.trackers:
+                vars(self.trackers[key]).update(attrs)
+
     def result(self) -> LevelResult:
         return LevelResult(self.status == PASSED, self.finished, self.score, self.level.debrief,
                            self.progress()["objectives"])
@@ -164,6 +198,10 @@ class LevelRun:
 
 def attach(level: Level, world: Any) -> LevelRun:
     """Start ``level`` on ``world``: observe every block, check every action. Returns the run."""
+    if level.ruleset == "dtao":
+        from taosandbox.levels.dtao_run import attach_dtao  # it builds on LevelRun, so it imports this module
+
+        return attach_dtao(level, world)
     run = LevelRun(level, world.snapshot())
     world.add_observer(run.observe)
     add_check = getattr(world, "add_action_check", None)

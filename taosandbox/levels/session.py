@@ -14,7 +14,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from taosandbox.levels.level import Level, LevelInfo, list_levels, load_level
+from taosandbox.levels.level import Level, LevelInfo, list_levels, load_level, refuse_class_level
 from taosandbox.levels.objectives import ObjectiveGroup, ObjectiveSpec
 from taosandbox.levels.progress import record_result
 from taosandbox.levels.run import LevelResult, LevelRun, attach
@@ -47,8 +47,9 @@ class LevelSession:
         ``seed`` overrides the level's seed (its solution may then no longer pass). Raises ``LevelError``."""
         if not isinstance(level, Level):
             level = load_level(level)
+        refuse_class_level(level)
         if world is None:
-            world = build_world(scenario=level.scenario, seed=seed)
+            world = new_world(level, seed=seed)
         return cls(level, world, attach(level, world))
 
     @staticmethod
@@ -65,6 +66,14 @@ class LevelSession:
         hint = self.run.reveal_hint()
         self.world.extra["level"] = self.run.progress()
         return hint
+
+    def submit_answer(self, answer: Any) -> str | None:
+        """Record ``answer`` and judge it now, on the world as it is (a screen that does not route answers
+        through ``world.apply``: the dTAO one); the reason if it is refused."""
+        reason = self.run.submit(answer)
+        if reason is None:
+            self.run.observe(self.world, [])  # no new events: the block's were seen after it ran
+        return reason
 
     def _publish_answer(self, action: Any, world: Any) -> None:
         if getattr(action, "kind", None) == "answer":
@@ -108,12 +117,22 @@ def build_world(level: Level | str | Path | None = None, *, scenario: Scenario |
         raise ValueError("build_world needs a level or a scenario")
     if level is not None and not isinstance(level, Level):
         level = load_level(level)
-    from taosandbox.world import World  # the whole engine: loaded only when a world is built
-
-    world = World(level.scenario if scenario is None else scenario, seed=seed)
+    world = new_world(level, scenario, seed)
     if level is not None:
         LevelSession.start(level, world=world)
     return world
+
+
+def new_world(level: Level | None, scenario: Any = None, seed: int | None = None) -> Any:
+    """A bare world for ``level``'s ruleset (a ``DtaoWorld`` for ``ruleset: dtao``), nothing attached."""
+    if level is not None and level.ruleset == "dtao":
+        from taosandbox.world.dtao_world import DtaoWorld
+
+        chosen = level.scenario if scenario is None else scenario
+        return DtaoWorld(chosen if seed is None else {**chosen.to_dict(), "seed": seed})
+    from taosandbox.world import World  # the whole engine: loaded only when a world is built
+
+    return World(level.scenario if scenario is None else scenario, seed=seed)
 
 
 def next_level(level: Level) -> LevelInfo | None:
@@ -150,4 +169,4 @@ def objective_lines(level: Level) -> list[tuple[int, str]]:
     return lines
 
 
-__all__ = ["LevelSession", "build_world", "deadline_text", "next_level", "objective_lines"]
+__all__ = ["LevelSession", "build_world", "deadline_text", "new_world", "next_level", "objective_lines"]

@@ -16,9 +16,9 @@ def play(level: Level, steps: Iterable[SolutionStep] | None = None, *, world: An
     produced. Returns the run and the world.
     """
     if world is None:
-        from taosandbox.world import World  # builds scikit-learn models
+        from taosandbox.levels.session import new_world  # a 2024 World builds scikit-learn models
 
-        world = World(level.scenario)
+        world = new_world(level)
     run = attach(level, world)
     todo = sorted(level.solution if steps is None else steps, key=lambda s: s.block)
     i = 0

@@ -23,6 +23,13 @@ FORMAT = 1
 
 RECORD_TYPES = ("header", "checkpoint", "action", "end")
 
+RULES_SINCE = "0.2.0"
+"""The engine version whose chain rules this engine runs. 0.2.0 made the money around the epoch follow
+the chain (drains count the net stake change since the last drain, genesis stake counts at the first
+drain, the 2024 epoch schedule, the staking rules: docs/differences.md), so a file written by an older
+engine replays its actions under these rules, and its checkpoints, taken under the old ones, cannot
+match."""
+
 
 class SessionError(ValueError):
     """A session file that cannot be used, with a one-line reason naming the line."""
@@ -94,6 +101,14 @@ class Header:
     format: int = FORMAT
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     """Every hyperparameter's value: a changed rule is named in the error, a rule added later is not one."""
+
+    @property
+    def older_rules(self) -> str | None:
+        """Why this file's checkpoints cannot match (recorded under an older engine's chain rules), or None."""
+        if version_tuple(self.engine) >= version_tuple(RULES_SINCE):
+            return None
+        return (f"recorded by taosandbox {self.engine}, before the chain rules of {RULES_SINCE}: its actions "
+                f"replay under today's rules, but its checkpoints were taken under the old ones and cannot match")
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {"type": "header", "format": self.format, "engine": self.engine,

@@ -20,7 +20,7 @@ import io
 import pickle
 import time
 from types import MappingProxyType
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -87,10 +87,13 @@ class Divergence:
     block: int
     expected: str
     got: str
+    why: str | None = None
+    """The known reason, when there is one (the file was recorded under older chain rules)."""
 
     def __str__(self) -> str:
-        return (f"block {self.block}: the replay diverged from the recording (state {self.got[:12]} "
+        text = (f"block {self.block}: the replay diverged from the recording (state {self.got[:12]} "
                 f"where the file has {self.expected[:12]})")
+        return f"{text}; {self.why}" if self.why else text
 
 
 class Replay:
@@ -118,6 +121,8 @@ class Replay:
         self.checked: dict[int, str] = {}
         """Block -> state hash computed at each checkpoint block reached (before its actions)."""
         self.divergence: Divergence | None = None
+        self.refused: dict[tuple[int, int], str] = {}
+        """(block, index of the action at that block) -> why the world refused a recorded action."""
         self.end_matched: bool | None = None
         self.listeners: list[Callable[[Any, list], None]] = []
         """Called like world observers after each block (kept off the world so it pickles)."""
@@ -174,8 +179,10 @@ class Replay:
             expected = self._expected.get(block)
             if expected is not None and expected != got:
                 self._diverged(Divergence(block, expected, got))
-        for action in self._actions.get(block, ()):
-            world.apply(action)
+        for k, action in enumerate(self._actions.get(block, ())):
+            outcome = world.apply(action)
+            if not outcome.ok:
+                self.refused[(block, k)] = f"{action.kind}: {outcome.reason}"
         end = self.session.end
         if end is not None and block == end[0]:
             got = world.state_hash()
@@ -188,6 +195,7 @@ class Replay:
         return world.events[start:]
 
     def _diverged(self, divergence: Divergence) -> None:
+        divergence = replace(divergence, why=self.session.header.older_rules)
         if self.divergence is None:
             self.divergence = divergence
         if self.strict:
@@ -394,6 +402,7 @@ class Replay:
             checkpoints=len(self._expected),
             matched=sum(1 for b, h in self._expected.items() if self.checked.get(b) == h),
             end_block=self.end_block, divergence=self.divergence, damage=self.damage,
+            actions=sum(len(a) for a in self._actions.values()), refused=sorted(self.refused.items()),
         )
 
 
@@ -405,16 +414,23 @@ class VerifyResult:
     end_block: int
     divergence: Divergence | None
     damage: str | None
+    actions: int = 0
+    refused: list[tuple[tuple[int, int], str]] = ()
+    """((block, index), reason) of every recorded action the world refused on this replay."""
 
     def message(self) -> str:
         parts = []
         if self.divergence is not None:
-            parts.append(f"DIVERGED at block {self.divergence.block}: {self.divergence}")
+            parts.append(f"DIVERGED at {self.divergence}")
         else:
             parts.append(f"{self.matched}/{self.checkpoints} checkpoints matched up to block {self.end_block}")
         if self.damage:
             parts.append(f"the file is damaged ({self.damage}); replayed the intact part up to "
                          f"block {self.end_block}")
+        if self.refused and not self.ok:  # a refusal recorded as such is part of the history; this may explain a divergence
+            (block, _k), why = self.refused[0]
+            parts.append(f"{len(self.refused)} of {self.actions} actions refused on replay (first at block "
+                         f"{block}: {why})")
         return ("OK: " if self.ok else "FAILED: ") + "; ".join(parts)
 
 

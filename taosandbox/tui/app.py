@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from taosandbox.tui.launch import (autosave, autosave_available, available_levels, available_saves,
-                                   new_game_world, start_recording)
+                                   level_ruleset, new_game_world, start_recording)
 from taosandbox.tui.messages import WorldBuilt
 
 EXIT_AFTER_FIRST_SCREEN = "TAOSANDBOX_EXIT_AFTER_FIRST_SCREEN"
@@ -72,7 +72,9 @@ class TaoApp(App):
             return
         self.building = True
         what = f"level {level}" if level else f"the free sandbox as a {role}"
-        self.push_screen(LoadingScreen(f"Building {what}: training the miners' models…"))
+        how = "root and its subnets with their pools" if level and level_ruleset(level) == "dtao" \
+            else "training the miners' models"
+        self.push_screen(LoadingScreen(f"Building {what}: {how}…"))
         self._build_world(role, level, self.seed)
 
     @work(thread=True, exclusive=True, group="build")
@@ -100,7 +102,14 @@ class TaoApp(App):
     def _open_game(self, world: Any, role: str | None) -> None:
         from taosandbox.tui.screens.game import GameScreen
         from taosandbox.tui.sim import SimController
+        from taosandbox.world.dtao_world import DtaoWorld
 
+        if isinstance(world, DtaoWorld):  # a dTAO level: the Subnets screen (no saved sessions for dTAO)
+            from taosandbox.levels.session import LevelSession
+            from taosandbox.tui.dtao.subnets import SubnetsScreen
+
+            self.push_screen(SubnetsScreen(world, session=LevelSession.of(world)))
+            return
         self.world = world
         notice = start_recording(world)  # autosaves as it goes, from block 0
         if notice:  # a continued game whose file was damaged: say how far it got

@@ -22,6 +22,8 @@ class LevelChoice:
     passed: bool = False
     problem: str | None = None
     """Why the level file cannot be played (listed, not startable)."""
+    ruleset: str = "2024"
+    """``2024`` or ``dtao`` (docs/dtao.md)."""
 
 
 def _get(item: Any, key: str, default: Any = None) -> Any:
@@ -40,7 +42,8 @@ def as_choice(item: Any) -> LevelChoice:
     if role is None:
         role = _get(_get(_get(item, "scenario", {}) or {}, "player", {}) or {}, "role", "any")
     return LevelChoice(name, str(_get(item, "title", name) or name), str(role or "any"),
-                       passed=bool(_get(item, "passed", False)), problem=_get(item, "problem", None))
+                       passed=bool(_get(item, "passed", False)), problem=_get(item, "problem", None),
+                       ruleset=str(_get(item, "ruleset", "2024") or "2024"))
 
 
 def available_levels() -> list[LevelChoice]:
@@ -52,6 +55,17 @@ def available_levels() -> list[LevelChoice]:
         return [as_choice(item) for item in list_levels()]
     except OSError:
         return []
+
+
+def level_ruleset(level: str) -> str:
+    """``"dtao"`` or ``"2024"`` for a level name or file (a file that cannot be read: ``"2024"``, and
+    building its world will say why)."""
+    from taosandbox.levels import LevelError, load_level
+
+    try:
+        return load_level(level).ruleset
+    except (LevelError, OSError):
+        return "2024"
 
 
 def new_game_world(role: str, level: str | None, seed: int | None) -> Any:

@@ -53,6 +53,12 @@ class DtaoScenario:
     subnet_age_blocks: int = 1_000_000
     """How long ago the subnets started emitting (the price EMA's slow start depends on it)."""
     ema_halving_blocks: int = 201_600
+    moving_alpha: float = 0.000003
+    """How far each block's price EMA moves toward the price (``DefaultMovingAlpha``, 3e-6); a level may
+    raise it so that a share follows its price within a lesson (a sandbox override)."""
+    owner_burn: tuple[float, ...] = ()
+    """Per subnet, the fraction of every validator's weight given to the owner's uid 0, so that this part
+    of the miners' emission is burned (an owner "burning" emission; empty = no burn anywhere)."""
     player_balance_tao: float = 1_000.0
     total_issuance_tao: float = 6_000_000.0
 
@@ -75,7 +81,8 @@ class DtaoScenario:
             elif kind == "str" and not isinstance(value, str):
                 problems.append(Problem(key, f"expected text, got {value!r}"))
             elif kind.startswith("tuple") and (not isinstance(value, (list, tuple)) or not all(
-                    isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in value)):
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and (v > 0 or key == "owner_burn" and v == 0)
+                    for v in value)):
                 problems.append(Problem(key, f"expected a list of positive numbers, got {value!r}"))
             else:
                 kwargs[key] = tuple(float(v) for v in value) if kind.startswith("tuple") else (
@@ -99,6 +106,13 @@ class DtaoScenario:
                 found.append(Problem(name, f"must be between {low} and {high}, got {value}"))
         if self.prices and len(self.prices) != self.subnets:
             found.append(Problem("prices", f"one price per subnet: {self.subnets} expected, got {len(self.prices)}"))
+        if self.owner_burn and len(self.owner_burn) != self.subnets:
+            found.append(Problem("owner_burn", f"one fraction per subnet: {self.subnets} expected, "
+                                               f"got {len(self.owner_burn)}"))
+        if any(not 0 <= b <= 1 for b in self.owner_burn):
+            found.append(Problem("owner_burn", f"each fraction must be between 0 and 1, got {list(self.owner_burn)}"))
+        if not 0 < self.moving_alpha <= 1:
+            found.append(Problem("moving_alpha", f"must be above 0 and at most 1, got {self.moving_alpha}"))
         if not 0 <= self.tao_weight <= 1:
             found.append(Problem("tao_weight", f"must be between 0 and 1, got {self.tao_weight}"))
         if self.share_rule not in SHARE_RULES:
@@ -127,6 +141,10 @@ SANDBOX_OVERRIDES = {
     "genesis": "validators' alpha and root stake exist at block 0 (minted, not bought through the pool)",
     "market": "miners have a fixed hidden quality and validators score it with noise; the scikit-learn market "
               "runs only in 2024 worlds",
+    "moving_alpha": "a level may move the price EMA faster than the chain's 3e-6 per block (its `moving_alpha`), "
+                    "so a subnet's share follows its price within a lesson",
+    "owner_burn": "an owner's burn is set per subnet as the weight validators give uid 0 (on the chain the "
+                  "owner sets it through its validators' weights)",
     "tempo": "subnet n runs its first epoch n blocks early, so the subnets' epochs are staggered",
 }
 """Where a dTAO world departs from the chain, and why (listed in docs/dtao.md)."""

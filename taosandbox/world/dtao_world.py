@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -101,7 +101,8 @@ class DtaoWorld:
         self.scenario = scenario
         self.rule = share_rule(scenario.share_rule)
         self.rng = np.random.default_rng(np.random.SeedSequence([scenario.seed, 14]))
-        self.state = DtaoState(tao_weight=round(scenario.tao_weight * U64_MAX))
+        self.state = DtaoState(tao_weight=round(scenario.tao_weight * U64_MAX),
+                               moving_alpha=fixed.from_float(scenario.moving_alpha, W))
         self.agents: dict[int, SubnetAgents] = {}
         self.events: list[Event] = []
         self.action_log: list[tuple[int, dict[str, Any]]] = []
@@ -109,7 +110,13 @@ class DtaoWorld:
         self.hp = Hyperparameters(mechanism="yuma3_2026", tempo=scenario.tempo,
                                   max_allowed_validators=max(scenario.validators_per_subnet, 1))
         self.player = "player"
+        self.extra: dict[str, Any] = {}
+        """Clients' plain data (a level's progress in ``extra["level"]``), as ``World.extra``."""
+        self._observers: list[Callable[[DtaoWorld, list[Event]], None]] = []
+        self._action_checks: list[Callable[[dict[str, Any], DtaoWorld], str | None]] = []
+        self._observed = 0
         self._genesis()
+        self._observed = len(self.events)
 
     # ------------------------------------------------------------------ genesis
     def _genesis(self) -> None:
@@ -159,10 +166,14 @@ class DtaoWorld:
     def _epoch(self, state: DtaoState, netuid: int, total: int) -> list[tuple[str, int, int]]:
         s, a = state.subnets[netuid], self.agents[netuid]
         n = len(s.hotkeys)
+        burn = self.scenario.owner_burn[netuid - 1] if self.scenario.owner_burn else 0.0
         for v in sorted(a.validators):  # validators score the miners: quality plus their own noise
             noisy = np.clip(a.quality + self.rng.normal(0, 0.05, n), 0, None)
             noisy[0] = 0.0
             noisy[sorted(a.validators)] = 0.0
+            if burn and noisy.sum() > 0:  # the owner's burn: this part of every row goes to uid 0
+                noisy = noisy / noisy.sum() * (1 - burn)
+                noisy[0] = burn
             top = noisy.max()
             a.weights[v] = np.round(noisy / top * 65535) if top > 0 else 0
             a.last_update[v] = state.block
@@ -208,7 +219,21 @@ class DtaoWorld:
             events.append(Event(st.block, "epoch", f"Subnet {payout.netuid} epoch paid {paid / RAO_PER_TAO:,.3f} alpha",
                                 {"netuid": payout.netuid, "distributed_rao": paid, "owner_cut_rao": payout.owner_cut}))
         self.events.extend(events)
+        if self._observers:  # they see the block's events and the player's actions since the last block
+            seen = self.events[self._observed:]
+            for fn in self._observers:
+                fn(self, seen)
+        self._observed = len(self.events)
         return events
+
+    # ------------------------------------------------------------------ hooks (as World's)
+    def add_observer(self, fn: Callable[[DtaoWorld, list[Event]], None]) -> None:
+        """``fn(world, events)`` runs after every block with the events since the previous block."""
+        self._observers.append(fn)
+
+    def add_action_check(self, fn: Callable[[dict[str, Any], DtaoWorld], str | None]) -> None:
+        """``fn(action, world)`` returns a reason to refuse a player action, or None (levels)."""
+        self._action_checks.append(fn)
 
     def advance(self, blocks: int) -> None:
         for _ in range(blocks):
@@ -216,24 +241,42 @@ class DtaoWorld:
 
     # ------------------------------------------------------------------ actions
     def apply(self, action: dict[str, Any]) -> Outcome:
-        """``{"type": "stake" | "unstake" | "register", "netuid": n, ...}`` for the player; refusals change nothing."""
+        """``{"type": "stake" | "unstake" | "register", "netuid": n, ...}`` for the player; refusals change nothing.
+
+        An unstake's ``amount`` (alpha, or TAO on root) may be ``"all"``: everything held there. The action
+        event's data carries what the swap did (``trade``), for levels and logs."""
         kind = action.get("type")
         try:
+            for check in self._action_checks:
+                if reason := check(action, self):
+                    raise ChainError("level_rule", reason)
             if kind == "stake":
                 detail = staking.add_stake(self.state, self.player, action["hotkey"], action["netuid"],
                                            tao_to_rao(action["amount_tao"]), action.get("limit_price_rao"),
                                            action.get("allow_partial", False))
+                trade = {"amount_in": detail.amount_in, "amount_out": detail.amount_out}
             elif kind == "unstake":
+                amount = self._held(action["netuid"], action["hotkey"]) if action["amount"] == "all" \
+                    else tao_to_rao(action["amount"])
                 detail = staking.remove_stake(self.state, self.player, action["hotkey"], action["netuid"],
-                                              tao_to_rao(action["amount"]), action.get("limit_price_rao"),
+                                              amount, action.get("limit_price_rao"),
                                               action.get("allow_partial", False))
+                trade = {"amount_in": detail.amount_in, "amount_out": detail.amount_out}
             elif kind == "register":
                 netuid = action["netuid"]
                 hotkey = action.get("hotkey") or f"player-hk{len(self.action_log) + 1}"
+                before = self.state.subnet(netuid).alpha_issuance
                 detail = staking.register(self.state, netuid, self.player, hotkey)
                 self._grow(netuid)
+                s = self.state.subnets[netuid]
+                # registration.rs: the burn buys alpha from the pool and that alpha is recycled
+                trade = {"hotkey": hotkey, "uid": detail, "amount_in": s.burn, "amount_out": 0,
+                         "alpha_recycled": before - s.alpha_issuance}
             else:
                 raise ChainError("bad_action", f"unknown action type {kind!r}; use stake, unstake or register")
+            if kind != "register":
+                trade.update(fee=detail.fee, impact=detail.impact, price_before=detail.price_before,
+                             price_after=detail.price_after, unstake_now=detail.unstake_now)
         except KeyError as exc:
             reason = f"the action needs {exc.args[0]!r}"
             self.events.append(Event(self.block, "refused", reason, {"action": action, "reason": reason}, player=True))
@@ -243,8 +286,16 @@ class DtaoWorld:
                                      player=True))
             return Outcome(False, str(exc))
         self.action_log.append((self.block, dict(action)))
-        self.events.append(Event(self.block, "action", f"{kind} done", {"action": action}, player=True))
+        self.events.append(Event(self.block, "action", f"{kind} done", {"action": action, "trade": trade},
+                                 player=True))
         return Outcome(True, detail=detail)
+
+    def _held(self, netuid: int, hotkey: str) -> int:
+        """The player's stake under ``hotkey`` on ``netuid``: TAO on root, alpha elsewhere (0 if none)."""
+        if netuid == ROOT:
+            return self.state.root_stake.get((hotkey, self.player), 0)
+        s = self.state.subnets.get(netuid)
+        return s.alpha_stake.get((hotkey, self.player), 0) if s else 0
 
     def _grow(self, netuid: int) -> None:
         a, size = self.agents[netuid], len(self.state.subnets[netuid].hotkeys)

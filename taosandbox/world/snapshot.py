@@ -139,3 +139,17 @@ class Snapshot:
             if row.uid == uid:
                 return row
         return None
+
+
+def top_bonds(snapshot: Snapshot, uid: int, top: int = 6) -> list[tuple[int, float]] | None:
+    """A validator's largest stored bonds at the last epoch, as (miner uid, bond), largest first; None
+    before the first epoch. A class student's snapshot carries them in ``extra["bonds"]`` (the epoch's
+    matrices stay on the teacher's computer)."""
+    epoch = snapshot.last_epoch
+    if epoch is None:
+        sent = snapshot.extra.get("bonds", {}).get(str(uid))
+        return None if sent is None else [(int(j), float(v)) for j, v in sent]
+    if uid >= epoch.n:
+        return []
+    row = epoch.row("bonds_stored", uid)
+    return [(j, float(v)) for v, j in sorted(((v, j) for j, v in enumerate(row) if v), reverse=True)[:top]]

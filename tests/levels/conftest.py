@@ -30,6 +30,23 @@ MINIMAL = textwrap.dedent("""\
     """)
 
 
+def assert_one_problem(path, text: str, field: str, words: str) -> None:
+    """Loading ``text`` from ``path`` fails with exactly one line: ``path:LINE: field: ...words...``, at the
+    line marked ``# HERE`` (if any)."""
+    from taosandbox.levels import LevelError, load_level
+
+    path.write_text(text)
+    with pytest.raises(LevelError) as caught:
+        load_level(path)
+    lines = caught.value.lines
+    assert len(lines) == 1, lines
+    marked = [i + 1 for i, line in enumerate(text.splitlines()) if "# HERE" in line]
+    line = lines[0]
+    assert line.startswith(f"{path}:{marked[0]}: " if marked else f"{path}:"), line
+    assert f": {field}: " in line, line
+    assert words in line, line
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TAOSANDBOX_HOME", str(tmp_path / "home"))

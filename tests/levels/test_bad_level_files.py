@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from taosandbox.levels import LevelError, load_level
-from tests.levels.conftest import MINIMAL
+from tests.levels.conftest import MINIMAL, assert_one_problem
 
 OBJ = "  - {kind: own_uid, by_block: 100}\n"
 SOL = "  - block: 1\n    action: {kind: register}\n"
@@ -71,21 +71,7 @@ CASES = [
 def test_one_clear_line_per_problem(tmp_path, case):
     name, old, new, field, words = case
     assert old in MINIMAL, name
-    text = MINIMAL.replace(old, new, 1)
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(text)
-    with pytest.raises(LevelError) as caught:
-        load_level(path)
-    lines = caught.value.lines
-    assert len(lines) == 1, lines
-    marked = [i + 1 for i, line in enumerate(text.splitlines()) if "# HERE" in line]
-    expected_line = marked[0] if marked else None
-    line = lines[0]
-    assert line.startswith(f"{path}:"), line
-    if expected_line is not None:
-        assert line.startswith(f"{path}:{expected_line}: "), line
-    assert f": {field}: " in line, line
-    assert words in line, line
+    assert_one_problem(tmp_path / f"{name}.yaml", MINIMAL.replace(old, new, 1), field, words)
 
 
 def test_every_problem_is_reported_at_once(tmp_path):

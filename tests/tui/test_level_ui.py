@@ -192,7 +192,9 @@ async def test_result_shows_failed_when_idle_and_retry():
 
 
 async def test_result_for_the_last_level_has_no_next():
-    level = load_level("sandbox")
+    from taosandbox.levels import list_levels
+
+    level = load_level(list_levels()[-1].name)
     run, _world = play(level)
     app = ModalApp(LevelResultModal(run.result(), level))
     async with app.run_test(size=(110, 40)) as pilot:

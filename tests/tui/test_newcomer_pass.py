@@ -64,8 +64,8 @@ def test_tiny_bonds_are_not_shown_as_zero():
 
     from taosandbox.tui.widgets.validator_panel import bonds_text
 
-    epoch = SimpleNamespace(row=lambda name, uid: [0.0, 0.25, 1.5e-5, 0.0])
-    text = bonds_text(SimpleNamespace(last_epoch=epoch), 0)
+    epoch = SimpleNamespace(n=4, row=lambda name, uid: [0.0, 0.25, 1.5e-5, 0.0])
+    text = bonds_text(SimpleNamespace(last_epoch=epoch, extra={}), 0)
     assert text == "bonds (top): uid 1: 0.2500  uid 2: 1.5e-05"
 
 

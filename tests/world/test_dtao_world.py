@@ -110,3 +110,46 @@ def test_ruleset_choice() -> None:
     assert ruleset_of({"ruleset": "dtao"}) == "dtao"
     with pytest.raises(ScenarioError, match="ruleset"):
         ruleset_of({"ruleset": "2027"})
+
+
+def test_an_owner_burn_burns_miner_incentive_and_lowers_the_share() -> None:
+    plain = DtaoWorld({**SMALL, "prices": [0.1, 0.1, 0.1]})
+    burning = DtaoWorld({**SMALL, "prices": [0.1, 0.1, 0.1], "owner_burn": [0, 0.5, 0]})
+    plain.advance(40)
+    burning.advance(40)
+    assert plain.state.subnets[2].burned == 0 and burning.state.subnets[2].burned > 0
+    burned = burning.state.subnets[2].miner_burned / 2**32
+    assert 0.4 < burned < 0.6
+    shares = {r.netuid: r.share for r in burning.snapshot().subnets}
+    # subnet_emissions.rs get_shares: equal EMA prices, subnet 2 weighted by 1 - MinerBurned
+    assert shares[2] == pytest.approx((1 - burned) / (3 - burned), rel=1e-3)
+    assert burning.state.conservation_gaps() == {}
+    with pytest.raises(ScenarioError, match="owner_burn"):
+        DtaoScenario.from_dict({**SMALL, "owner_burn": [0, 1.5, 0]})
+
+
+def test_a_faster_moving_alpha_moves_the_ema_toward_the_price() -> None:
+    slow, fast = DtaoWorld(SMALL), DtaoWorld({**SMALL, "moving_alpha": 0.05})
+    for world in (slow, fast):
+        assert world.apply({"type": "stake", "netuid": 1, "hotkey": "sn1-val0", "amount_tao": 500}).ok
+        world.advance(30)
+    gap = {w: w.snapshot().subnets[0].price - w.snapshot().subnets[0].moving_price for w in (slow, fast)}
+    assert gap[fast] < 0.3 * gap[slow]
+
+
+def test_observers_see_actions_with_what_the_swap_did_and_checks_refuse() -> None:
+    world = DtaoWorld(SMALL)
+    seen: list = []
+    world.add_observer(lambda w, events: seen.extend(events))
+    world.add_action_check(lambda action, w: "no registering here" if action["type"] == "register" else None)
+    assert world.apply({"type": "stake", "netuid": 2, "hotkey": "sn2-val0", "amount_tao": 10}).ok
+    before = world.state_hash()
+    refused = world.apply({"type": "register", "netuid": 1})
+    assert not refused.ok and refused.reason == "no registering here" and world.state_hash() == before
+    assert world.apply({"type": "unstake", "netuid": 2, "hotkey": "sn2-val0", "amount": "all"}).ok
+    assert world.state.subnets[2].alpha_stake[("sn2-val0", "player")] == 0
+    world.step()
+    trades = [e.data["trade"] for e in seen if e.kind == "action"]
+    assert [t["amount_out"] > 0 for t in trades] == [True, True]
+    assert trades[0]["amount_out"] == trades[1]["amount_in"]  # all of it was unstaked
+    assert any(e.kind == "refused" for e in seen)

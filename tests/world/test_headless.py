@@ -106,3 +106,13 @@ def test_a_writable_output_in_a_new_folder_passes_the_check(tmp_path):
 
     assert output_problems(str(tmp_path / "new" / "deeper" / "x.json"), str(tmp_path / "series")) == []
     assert not (tmp_path / "new").exists()
+
+
+def test_json_to_dev_null_writes_into_the_device_and_leaves_it_one(capsys):
+    """`--json /dev/null` must not rename a regular file over the device (atomic_write writes into
+    devices and pipes); before the fix the run replaced /dev/null and broke every program after it."""
+    import os
+    import stat
+
+    assert main(["run", "--blocks", "3", "--json", os.devnull]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

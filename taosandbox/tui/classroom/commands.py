@@ -141,7 +141,7 @@ def classroom_command(args: Any) -> int:
 def join_command(args: Any) -> int:
     from taosandbox.tui.classroom.student import ClassApp
 
-    ClassApp(args.address, name=args.name or "", code=args.code or "", role=args.role).run()
+    ClassApp(args.address, name=args.name or "", code=args.code or "", role=args.group or args.role).run()
     return 0
 
 

@@ -9,12 +9,15 @@ from typing import Any
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.markup import escape
+from textual.widgets import DataTable, Footer, Header, Input, Markdown, Static
 
 from taosandbox.classroom.client import ClassClient, ClassError
 
-ROSTER_COLUMNS = (("name", "Name", 16), ("role", "Role", 10), ("connected", "Online", 7),
+ROSTER_COLUMNS = (("name", "Name", 16), ("role", "Role", 10), ("group", "Group", 10),
+                  ("objectives", "Objectives", 14), ("connected", "Online", 7),
                   ("free_tao", "Free τ", 10), ("staked_tao", "Staked τ", 10), ("earned_tao", "Earned τ", 10),
                   ("uids", "UIDs", 8), ("last_action", "Last action", 22))
 
@@ -45,6 +48,20 @@ def leaderboard_text(board: dict[str, list[dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
+def objectives_text(row: dict[str, Any]) -> str:
+    """The selected student's objectives in a class activity: mark, id and the value each one read."""
+    if not row.get("group"):
+        return ""
+    marks = {"True": "[$success]✓[/]", "False": "[$warning]…[/]"}
+    lines = [f"[b]{escape(str(row.get('name')))}[/b] ({escape(str(row['group']))}): "
+             f"{escape(str(row.get('objectives', '')))}"]
+    for key, value in row.items():
+        if key.endswith("_passed") and value != "":
+            ident = key.removesuffix("_passed")
+            lines.append(f"{marks[str(value)]} {escape(ident)}: {escape(str(row.get(ident + '_detail', '')))}")
+    return "\n".join(lines)
+
+
 def clock_text(roster: dict[str, Any]) -> str:
     clock = roster.get("clock", {})
     state = "ENDED" if roster.get("ended") else "paused" if clock.get("paused") else (
@@ -53,6 +70,25 @@ def clock_text(roster: dict[str, Any]) -> str:
     online = sum(1 for r in roster.get("rows", []) if r.get("connected"))
     return (f"Block {roster.get('block', 0):,}  ·  clock {state}{lock}  ·  code [b]{roster.get('code', '')}[/b]"
             f"  ·  {online}/{len(roster.get('rows', []))} students online")
+
+
+class DebriefScreen(ModalScreen):
+    """The debrief to project at the end: the lesson, then what this class's subnet did."""
+
+    DEFAULT_CSS = """
+    DebriefScreen { align: center middle; }
+    DebriefScreen > VerticalScroll { width: 90%; height: 90%; border: round $primary; background: $surface; }
+    """
+    BINDINGS = [Binding("escape,q,D", "dismiss", "Close")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Markdown(self.text)
+        yield Footer()
 
 
 class TeacherApp(App):
@@ -65,6 +101,7 @@ class TeacherApp(App):
     #body { height: 1fr; }
     #roster { width: 3fr; }
     #board { width: 1fr; padding: 0 1; border-left: solid $primary; }
+    #student-objectives { margin-top: 1; }
     #broadcast { dock: bottom; }
     """
     BINDINGS = [
@@ -78,6 +115,7 @@ class TeacherApp(App):
         Binding("b", "broadcast", "Broadcast"),
         Binding("x", "remove", "Remove student"),
         Binding("E", "end_class", "End class"),
+        Binding("D", "debrief", "Debrief"),
         Binding("q", "quit", "Close console"),
     ]
 
@@ -98,6 +136,7 @@ class TeacherApp(App):
             yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
             with Vertical(id="board"):
                 yield Static("", id="leaderboard")
+                yield Static("", id="student-objectives")
                 yield Static("", id="note")
         yield Input(placeholder="broadcast to every student (b), enter sends", id="broadcast")
         yield Footer()
@@ -106,6 +145,7 @@ class TeacherApp(App):
         table = self.query_one("#roster", DataTable)
         for key, title, width in ROSTER_COLUMNS:
             table.add_column(title, key=key, width=width)
+        table.focus()  # the keys are the console's; the broadcast box takes them only after b
         self.connect()
         self.set_interval(0.5, self._refresh)
 
@@ -116,7 +156,12 @@ class TeacherApp(App):
         except ClassError as exc:
             self.query_one("#clock", Static).update(f"[red]{exc}[/red]")
             return
-        self.query_one("#clock", Static).update(f"Connected to the class {self.client.welcome.get('class')}")
+        welcome = self.client.welcome
+        self.query_one("#clock", Static).update(f"Connected to the class {welcome.get('class')}")
+        if welcome.get("groups"):  # a class activity: say so, with its groups (D shows the debrief)
+            groups = ", ".join(f"{g['title']} ({g['role']})" for g in welcome["groups"])
+            self.query_one("#banner", Static).update(f"{self.banner}\nActivity: {welcome.get('activity')} · "
+                                                     f"groups: {groups} · D: the debrief")
 
     def _refresh(self) -> None:
         client = self.client
@@ -132,6 +177,18 @@ class TeacherApp(App):
         self.query_one("#clock", Static).update(clock_text(roster))
         self.query_one("#leaderboard", Static).update(leaderboard_text(roster.get("leaderboard", {})))
         self._show_rows(roster.get("rows", []))
+        self._show_selected()
+
+    @on(DataTable.RowHighlighted, "#roster")
+    def _show_selected(self) -> None:
+        """Under the leaderboard: the objectives of the student the cursor is on."""
+        table = self.query_one("#roster", DataTable)
+        rows = {r["coldkey"]: r for r in self.roster.get("rows", [])}
+        if not table.row_count or not rows:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key in rows:
+            self.query_one("#student-objectives", Static).update(objectives_text(rows[key]))
 
     def _show_rows(self, rows: list[dict[str, Any]]) -> None:
         table = self.query_one("#roster", DataTable)
@@ -162,8 +219,14 @@ class TeacherApp(App):
             self.notify(reply.get("reason") or "refused", title=command, severity="error")
         elif command == "end":
             text = f"Class ended. Results: {reply.get('csv')}\nSession: {reply.get('session')}"
+            if reply.get("debrief"):
+                text += f"\nDebrief: {reply.get('debrief')} (D shows it)"
             self.query_one("#note", Static).update(text)
             self.notify(text, title="End class", timeout=30)
+            if reply.get("debrief"):
+                self.send("debrief")
+        elif command == "debrief":
+            self.push_screen(DebriefScreen(reply.get("text", "")))
         else:
             self.notify(command.replace("_", " ") + ": done", timeout=2)
 
@@ -210,6 +273,14 @@ class TeacherApp(App):
             return
         self._confirm_end = False
         self.send("end")
+
+    def action_debrief(self) -> None:
+        """The class activity's debrief with the class's numbers so far (at the end: the final one)."""
+        if not self.client or not self.client.welcome.get("groups"):
+            self.notify("This class plays no class activity, so there is no debrief: start one with "
+                        "taosandbox classroom --level class-01-miners-race (docs/classroom.md).", timeout=6)
+            return
+        self.send("debrief")
 
     async def action_quit(self) -> None:
         if self.client is not None:

@@ -12,10 +12,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from taosandbox.classroom.client import ClassClient, ClassError
+from taosandbox.classroom.client import ClassClient, ClassError, ws_url
 from taosandbox.classroom.seats import ROLES
 from taosandbox.tui import app as tui_app
 from taosandbox.tui.app import TaoApp
+from taosandbox.tui.classroom.briefing import BriefingPanel, paragraphs
 from taosandbox.tui.classroom.remote import RemoteSim
 from taosandbox.tui.screens.game import GameScreen
 from taosandbox.tui.widgets.chain_panel import ChainPanel
@@ -35,6 +36,11 @@ class ClassGameScreen(GameScreen):
             f"You are in class as {self.snapshot.player.coldkey}: your neurons are marked as yours; the "
             "others are your classmates'. " + CLOCK_IS_THE_TEACHERS, mine=True)
         self.set_interval(0.25, self._show_notices)
+        briefing = self.sim.client.welcome.get("briefing")
+        if isinstance(briefing, dict):  # a class activity: the group's briefing and objectives beside the game
+            self.query_one("#play-area").mount(BriefingPanel(briefing, id="briefing"))
+            self.query_one(EventLog).note(f"Your group: {briefing.get('title')}. "
+                                          f"{paragraphs(briefing.get('briefing', ''))}", mine=True)
         self.resume()  # follow the class's blocks
 
     def show_snapshot(self, snapshot: Any) -> None:
@@ -42,6 +48,8 @@ class ClassGameScreen(GameScreen):
             return
         super().show_snapshot(snapshot)
         self.query_one(ChainPanel).show(snapshot, paused=self.sim.paused, speed=self.sim.speed_label)
+        for panel in self.query(BriefingPanel):
+            panel.update_from(snapshot)
 
     def _show_clock(self) -> None:
         if self.snapshot is not None:
@@ -97,7 +105,7 @@ class JoinScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="join-form"):
-            yield Label(f"Join the class at {self.address}")
+            yield Label(f"Join the class at {self.address}", id="join-title")
             yield Input(self.name_, placeholder="your name", id="join-name")
             yield Input(self.code, placeholder="class code (on the teacher's screen)", id="join-code")
             yield Select([(r, r) for r in ROLES], value=self.role if self.role in ROLES else "miner",
@@ -107,6 +115,24 @@ class JoinScreen(Screen):
 
     def on_mount(self) -> None:
         self._focus_first_empty()
+        self._offer_groups()
+
+    @work(exclusive=True, group="groups")
+    async def _offer_groups(self) -> None:
+        """A class activity seats students in groups: offer its groups (when students pick) instead of roles."""
+        info = await class_info(self.address)
+        if not info.get("groups"):
+            return
+        title = self.query_one("#join-title", Label)
+        select = self.query_one("#join-role", Select)
+        if info.get("assign") == "pick":
+            title.update(f"Join {info.get('activity')} at {self.address}: pick your group")
+            select.set_options([(f"{g['title']} ({g['role']})", g["name"]) for g in info["groups"]])
+            if self.role in {g["name"] for g in info["groups"]}:  # join --group NAME
+                select.value = self.role
+        else:
+            title.update(f"Join {info.get('activity')} at {self.address}: the class puts you in a group")
+            select.display = False
 
     def _focus_first_empty(self) -> bool:
         """Focus the first empty field; False when both are filled."""
@@ -132,6 +158,20 @@ class JoinScreen(Screen):
 
     def show_error(self, text: str) -> None:
         self.query_one("#join-error", Static).update(text)
+
+
+async def class_info(address: str) -> dict[str, Any]:
+    """The class's ``/health`` answer (its activity and groups), or {} when it cannot be read."""
+    import aiohttp
+
+    url = ws_url(address).replace("ws://", "http://").replace("wss://", "https://").removesuffix("/ws") + "/health"
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url, timeout=aiohttp.ClientTimeout(total=5)) as reply:
+                data = await reply.json()
+    except (aiohttp.ClientError, OSError, ValueError, asyncio.TimeoutError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 class ClassApp(TaoApp):

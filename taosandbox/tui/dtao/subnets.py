@@ -4,11 +4,16 @@ A table of subnets (price, EMA price, emission share, pools, alpha issuance and 
 subnet's price chart, a staking form that quotes before it stakes (alpha out, fee, price impact, what an
 unstake would pay at once), root vs alpha, and the block's emission path. Halvings of TAO and of each
 alpha show as banners. The world steps on a timer; the engine owns every number.
+
+With a ``ruleset: dtao`` level (``session``), the game's ``ObjectivesPanel`` sits on the right with
+live progress, hints (i) and the level's questions (a), the briefing comes first and the result at the
+end (``LevelIntroModal``, ``LevelResultModal``), and the result is written to the progress file.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +26,7 @@ from taosandbox.chain.dtao import staking
 from taosandbox.chain.errors import ChainError
 from taosandbox.chain.units import RAO_PER_TAO, tao_to_rao
 from taosandbox.world.dtao_explain import emission_path, root_vs_alpha
-from taosandbox.world.dtao_world import DtaoWorld
+from taosandbox.world.dtao_world import DtaoWorld, Outcome
 
 COLUMNS = (("netuid", 6), ("price τ/α", 10), ("EMA", 10), ("share", 8), ("TAO pool", 12), ("alpha pool", 14),
            ("alpha issued", 14), ("α/block", 8))
@@ -43,42 +48,82 @@ class SubnetsScreen(Screen):
     SubnetsScreen #stake-form { height: auto; }
     SubnetsScreen #stake-form Input { width: 16; }
     SubnetsScreen #log { height: 12; }
+    SubnetsScreen #limit-row { height: auto; }
+    SubnetsScreen #limit-row Input { width: 1fr; }
+    SubnetsScreen.-level #subnets { height: auto; max-height: 10; }
+    SubnetsScreen.-level #side { width: 1fr; height: auto; }
+    SubnetsScreen.-level #log { height: 1fr; min-height: 4; }
+    SubnetsScreen.-level #price-chart { height: 2; }
+    SubnetsScreen.-level ObjectivesPanel { width: 40; }
+    /* Under 100 columns (TaoApp's -narrow) the screen stacks and scrolls: table, form, log, objectives. */
+    SubnetsScreen.-level.-narrow #body { layout: vertical; overflow-y: auto; }
+    SubnetsScreen.-level.-narrow #main { height: auto; }
+    SubnetsScreen.-level.-narrow #log { height: 6; }
+    SubnetsScreen.-level.-narrow #chart-title, SubnetsScreen.-level.-narrow #price-chart { display: none; }
+    SubnetsScreen.-level.-narrow ObjectivesPanel { dock: none; width: 1fr; height: auto; border-left: none;
+                                                   border-top: solid $accent; }
     """
     BINDINGS = [
         Binding("space", "toggle_pause", "Run/pause"),
         Binding("n", "step", "Next block"),
+        Binding("s", "focus_amount", "Stake…"),
         Binding("e", "explain", "Emission path"),
         Binding("c", "compare", "Root vs alpha"),
+        Binding("r", "register", "Register here"),
+        Binding("o", "stake_root", "On root", show=False),
+        *(Binding(str(n), f"select_subnet({n})", f"Subnet {n}", show=False) for n in range(1, 10)),
+        Binding("u", "unstake", "Unstake all", show=False),
+        Binding("i", "level_hint", "Hint", show=False),
+        Binding("a", "level_answer", "Answer", show=False),
         Binding("escape", "leave", "Back"),
     ]
 
-    def __init__(self, world: DtaoWorld, blocks_per_tick: int = 5, hz: float = 4.0):
+    def __init__(self, world: DtaoWorld, blocks_per_tick: int = 5, hz: float = 4.0, session: Any = None):
         super().__init__()
         self.world = world
+        self.session = session
+        """The ``LevelSession`` of a dTAO level played here, or None (the free dTAO sandbox)."""
         self.blocks_per_tick = blocks_per_tick
         self.hz = hz
         self.selected = 1
         self.prices: dict[int, deque[float]] = {n: deque(maxlen=HISTORY) for n in world.state.subnets}
         self.paused = True
+        self._leave_armed = False
+        """A level's first escape (outside a field) only warns; the second leaves."""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal():
-            with Vertical():
+        level = self.session is not None
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
                 yield DataTable(id="subnets", cursor_type="row", zebra_stripes=True)
+                if level:  # a level's panel takes the right: the form goes under the table
+                    yield from self._side()
                 yield RichLog(id="log", max_lines=400, wrap=True)
-            with Vertical(id="side"):
-                yield Static(id="status")
-                yield Label(id="chart-title")
-                yield Sparkline([], id="price-chart")
-                with Horizontal(id="stake-form"):
-                    yield Input(placeholder="TAO", id="amount", value="10")
-                    yield Button("Stake", id="stake", variant="primary")
-                    yield Button("On root", id="stake-root")
-                    yield Button("Unstake all", id="unstake")
-                yield Input(placeholder="max price τ/α (optional slippage limit)", id="limit")
-                yield Static(id="quote")
+            if not level:
+                yield from self._side()
+            else:
+                from taosandbox.tui.widgets.objectives import ObjectivesPanel
+
+                yield ObjectivesPanel(self.session.level, apply=self._answer, reveal_hint=self.session.reveal_hint,
+                                      id="objectives")
         yield Footer()
+
+    def _side(self) -> ComposeResult:
+        """Status, price chart, the staking form and its quote."""
+        with Vertical(id="side"):
+            yield Static(id="status")
+            yield Label(id="chart-title")
+            yield Sparkline([], id="price-chart")
+            with Horizontal(id="stake-form"):
+                yield Input(placeholder="TAO", id="amount", value="10")
+                yield Button("Stake", id="stake", variant="primary")
+                yield Button("On root", id="stake-root")
+                yield Button("Unstake all", id="unstake")
+            with Horizontal(id="limit-row"):
+                yield Input(placeholder="max price τ/α (optional slippage limit)", id="limit")
+                yield Button("Register", id="register")
+            yield Static(id="quote")
 
     def on_mount(self) -> None:
         table = self.query_one("#subnets", DataTable)
@@ -88,14 +133,21 @@ class SubnetsScreen(Screen):
             table.add_row(*([""] * len(COLUMNS)), key=str(n))
         self.timer = self.set_interval(1 / self.hz, self.advance, pause=True)
         self._refresh_views()
+        if self.session is not None:
+            self.add_class("-level")
+            self._show_intro()
 
     # ------------------------------------------------------------------ time
     def advance(self) -> None:
         for _ in range(self.blocks_per_tick):
             self._one_block()
+            if self.session is not None and self.session.done:
+                break
         self._refresh_views()
+        self._update_level()
 
     def _one_block(self) -> None:
+        self._leave_armed = False
         for event in self.world.step():
             if event.kind == "halving":
                 self.notify(event.text, title="Halving", timeout=8)
@@ -111,6 +163,11 @@ class SubnetsScreen(Screen):
     def action_step(self) -> None:
         self._one_block()
         self._refresh_views()
+        self._update_level()
+
+    def pause(self) -> None:
+        self.paused = True
+        self.timer.pause()
 
     # ------------------------------------------------------------------ views
     def _refresh_views(self) -> None:
@@ -178,7 +235,8 @@ class SubnetsScreen(Screen):
                    f"  you get {_tao(q.amount_out)} α, fee {_tao(q.fee)} τ\n"
                    f"  price {q.price_before:.6f} -> {q.price_after:.6f}, impact {q.impact:.2%}\n"
                    f"  unstaking it at once would pay {_tao(q.unstake_now)} τ\n"
-                   f"{stop}Your {_tao(held)} α here would unstake for {_tao(back)} τ now.")
+                   f"{stop}Your {_tao(held)} α here would unstake for {_tao(back)} τ now.\n"
+                   f"[dim]keys: 1-9 subnet · s stake · o on root · u unstake all · r register · e emission path[/dim]")
 
     # ------------------------------------------------------------------ input
     @on(DataTable.RowHighlighted, "#subnets")
@@ -191,6 +249,23 @@ class SubnetsScreen(Screen):
     @on(Input.Changed, "#amount")
     def _amount_changed(self) -> None:
         self._show_quote()
+
+    def action_select_subnet(self, netuid: int) -> None:
+        """Digits pick a subnet (the table's cursor follows), so the keyboard alone can stake anywhere."""
+        if netuid in self.world.state.subnets:
+            self.query_one("#subnets", DataTable).move_cursor(row=sorted(self.world.state.subnets).index(netuid))
+
+    def action_focus_amount(self) -> None:
+        """The cursor in the amount: type the TAO, enter stakes it on the selected subnet."""
+        field = self.query_one("#amount", Input)
+        field.focus()
+        field.select_all()
+
+    @on(Input.Submitted, "#amount")
+    def _stake_typed(self) -> None:
+        """Enter in the amount stakes it, and gives the keys back to the game (n, space...)."""
+        self._stake()
+        self.set_focus(None)
 
     @on(Button.Pressed, "#stake")
     def _stake(self) -> None:
@@ -210,7 +285,7 @@ class SubnetsScreen(Screen):
         self._refresh_views()
 
     @on(Button.Pressed, "#stake-root")
-    def _stake_root(self) -> None:
+    def action_stake_root(self) -> None:
         """Stake the amount on root (netuid 0, TAO 1:1, no pool) under the selected subnet's validator."""
         amount = self._amount()
         log = self.query_one("#log", RichLog)
@@ -224,7 +299,7 @@ class SubnetsScreen(Screen):
         self._refresh_views()
 
     @on(Button.Pressed, "#unstake")
-    def _unstake(self) -> None:
+    def action_unstake(self) -> None:
         held = self.world.state.subnets[self.selected].alpha_stake.get((self._hotkey(), self.world.player), 0)
         log = self.query_one("#log", RichLog)
         if not held:
@@ -236,10 +311,101 @@ class SubnetsScreen(Screen):
                   else f"[b]refused:[/b] {outcome.reason}")
         self._refresh_views()
 
+    @on(Button.Pressed, "#register")
+    def action_register(self) -> None:
+        """Register a hotkey of yours on the selected subnet: the burn is swapped into its pool."""
+        s = self.world.state.subnets[self.selected]
+        outcome = self.world.apply({"type": "register", "netuid": self.selected})
+        trade = self.world.events[-1].data.get("trade", {}) if outcome.ok else {}
+        self.query_one("#log", RichLog).write(
+            f"registered {trade.get('hotkey')} as uid {outcome.detail} on subnet {self.selected} for a "
+            f"{_tao(s.burn)} τ burn: {_tao(trade.get('alpha_recycled', 0))} α bought from the pool and recycled"
+            if outcome.ok else f"[b]refused:[/b] {outcome.reason}")
+        self._refresh_views()
+
+    # ------------------------------------------------------------------ a level
+    def _show_intro(self) -> None:
+        from taosandbox.tui.screens.level_intro import LevelIntroModal
+
+        def after(start: bool | None) -> None:
+            if not start:
+                self._leave_level()
+            elif self.session.level.questions:
+                self._panel().focus_answer()
+
+        self.app.push_screen(LevelIntroModal(self.session.level), after)
+
+    def _panel(self) -> Any:
+        from taosandbox.tui.widgets.objectives import ObjectivesPanel
+
+        return self.query_one("#objectives", ObjectivesPanel)
+
+    def _answer(self, answer: Any) -> Any:
+        """The panel's answers: recorded by the run and judged at once, on the world as it is now."""
+        reason = self.session.submit_answer(answer)
+        self._update_level()
+        return Outcome(reason is None, reason)
+
+    def _update_level(self) -> None:
+        if self.session is None:
+            return
+        self._panel().update_from(self.world)  # the world's ``extra["level"]``, as a Snapshot's
+        result = self.session.finished()
+        if result is None:
+            return
+        self.pause()
+        self._refresh_views()
+        from taosandbox.tui.screens.level_result import NEXT, RETRY, LevelResultModal
+
+        session = self.session
+
+        def after(choice: str | None) -> None:
+            following = session.next_level() if choice == NEXT else None
+            restart = getattr(self.app, "restart_level", None)
+            if choice == RETRY and restart:
+                restart(session.level.name)
+            elif following is not None and restart:
+                restart(following.name)
+            else:
+                self._leave_level()
+
+        self.app.push_screen(LevelResultModal(result, session.level, record=session.record), after)
+
+    def _leave_level(self) -> None:
+        leave = getattr(self.app, "leave_game", None)
+        if leave is not None:
+            self.timer.pause()
+            leave()
+        else:
+            self.action_leave()
+
+    def action_level_hint(self) -> None:
+        if self.session is None:
+            self.notify("Hints come with levels: pick a dTAO level on the title screen.", timeout=4)
+            return
+        self._panel().action_hint()
+
+    def action_level_answer(self) -> None:
+        if self.session is None or not self.session.level.questions:
+            self.notify("There is no question to answer here.", timeout=4)
+        elif not self._panel().focus_answer():
+            self.notify("Every question is answered.", timeout=4)
+
     def action_leave(self) -> None:
-        """Back to the title screen in the game, or quit when this screen is the whole app."""
+        """Escape in a field gives the keys back (s, n, space, i...); else back to the title screen in the
+        game, or quit when this screen is the whole app."""
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
+            return
+        if self.session is not None and not self._leave_armed:  # a level is not left by a stray escape
+            self._leave_armed = True
+            self.notify("Press escape again to leave this level (it is not saved).", title="Leave the level?",
+                        timeout=4)
+            return
         self.timer.pause()
-        if len(self.app.screen_stack) > 2:
+        if self.session is not None and getattr(self.app, "leave_game", None) is not None:
+            self.app.leave_game()
+        elif len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:
             self.app.exit()

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from taosandbox.chain.emission import halving_threshold
 from taosandbox.chain.units import format_tao
 from taosandbox.tui.format import per_day
+from taosandbox.tui.screens.banner import BannerModal
 
 
 def halving_text(event: Any, snapshot: Any | None) -> str:
@@ -43,7 +42,7 @@ def halving_text(event: Any, snapshot: Any | None) -> str:
     return "\n".join(lines)
 
 
-class HalvingModal(ModalScreen[None]):
+class HalvingModal(BannerModal):
     """Shown when a ``halving`` event arrives; the simulation stays paused until it is dismissed."""
 
     DEFAULT_CSS = """
@@ -58,22 +57,8 @@ class HalvingModal(ModalScreen[None]):
         & #halving-ok { margin-top: 1; width: 1fr; }
     }
     """
-    BINDINGS = [Binding("escape,enter,space", "dismiss_banner", "Continue")]
-
-    def __init__(self, event: Any, snapshot: Any | None = None) -> None:
-        super().__init__()
-        self.event = event
-        self.snapshot = snapshot
-
     def compose(self) -> ComposeResult:
         with Vertical(id="halving-box"):
             yield Static("⚡ HALVING ⚡", id="halving-title")
             yield Static(halving_text(self.event, self.snapshot), id="halving-text")
             yield Button("Continue (enter)", variant="warning", id="halving-ok")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(None)
-
-    def action_dismiss_banner(self) -> None:
-        self.dismiss(None)

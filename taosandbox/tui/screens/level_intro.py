@@ -15,7 +15,8 @@ from taosandbox.levels import Level
 from taosandbox.levels.run import HINT_PENALTY
 from taosandbox.levels.session import objective_lines
 
-ROLE_WORDS = {"miner": "a miner", "validator": "a validator", "delegator": "a delegator (nominator)"}
+ROLE_WORDS = {"miner": "a miner", "validator": "a validator", "delegator": "a delegator (nominator)",
+              "staker": "a staker under dynamic TAO (root and subnets with pools)"}
 
 
 def objectives_text(level: Level) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from taosandbox.tui.screens.banner import BannerModal
 
 RULE = ("Why: the subnet is full, so every new registration takes the UID with the lowest pruning score "
         "among neurons out of immunity ({immunity:,} blocks after registering). The pruning score is the "
@@ -51,7 +51,7 @@ def prune_text(event: Any, snapshot: Any | None) -> str:
     return "\n".join(lines)
 
 
-class PruneModal(ModalScreen[None]):
+class PruneModal(BannerModal):
     """Your neuron is pruned (or next to be); the simulation stays paused until it is dismissed."""
 
     DEFAULT_CSS = """
@@ -67,13 +67,6 @@ class PruneModal(ModalScreen[None]):
         & #prune-ok { margin-top: 1; width: 1fr; }
     }
     """
-    BINDINGS = [Binding("escape,enter,space", "dismiss_banner", "Continue")]
-
-    def __init__(self, event: Any, snapshot: Any | None = None) -> None:
-        super().__init__()
-        self.event = event
-        self.snapshot = snapshot
-
     def compose(self) -> ComposeResult:
         title = "✂ YOUR NEURON WAS PRUNED ✂" if self.event.kind == "pruned" else "⚠ YOUR NEURON IS NEXT TO BE PRUNED ⚠"
         with Vertical(id="prune-box"):
@@ -81,10 +74,3 @@ class PruneModal(ModalScreen[None]):
             with VerticalScroll(id="prune-scroll"):
                 yield Static(prune_text(self.event, self.snapshot), id="prune-text")
             yield Button("Continue (enter)", variant="error", id="prune-ok")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(None)
-
-    def action_dismiss_banner(self) -> None:
-        self.dismiss(None)

@@ -27,6 +27,8 @@ def level_label(level: LevelChoice) -> str:
     mark = "✓ " if level.passed else "  "
     if level.problem:
         return f"{mark}{level.title}  (broken: {level.problem})"
+    if level.ruleset == "dtao":
+        return f"{mark}{level.title}  (dynamic TAO, {level.role})"
     return f"{mark}{level.title}  ({level.role})"
 
 

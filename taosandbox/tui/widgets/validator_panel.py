@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static, Switch
 
 from taosandbox.world.actions import AddStake, Register, SetScoring, SetTake, SetWeights
+from taosandbox.world.snapshot import top_bonds
 from taosandbox.chain.units import float_to_u16, format_tao, u16_to_float
 from taosandbox.chain.yuma import topk_permits
 from taosandbox.tui.earnings import uid_earned_text
@@ -21,16 +22,14 @@ from taosandbox.tui.widgets.role_base import RolePanel
 
 def bonds_text(snapshot: Any, uid: int, top: int = 6) -> str:
     """The validator's stored bonds to its top miners, from the last epoch."""
-    epoch = snapshot.last_epoch
-    if epoch is None:
+    best = top_bonds(snapshot, uid, top)
+    if best is None:
         return "bonds: no epoch yet"
-    row = list(epoch.row("bonds_stored", uid))
-    best = sorted(((v, j) for j, v in enumerate(row) if v), reverse=True)[:top]
     if not best:
         return "bonds: none yet (bonds grow from the weights you set)"
     # A small validator's bonds are tiny column shares (20 τ of 6M is 3e-6): show them, not "0.0000".
-    return "bonds (top): " + "  ".join(f"uid {j}: {float(v):.4f}" if v >= 1e-4 else f"uid {j}: {float(v):.1e}"
-                                       for v, j in best)
+    return "bonds (top): " + "  ".join(f"uid {j}: {v:.4f}" if v >= 1e-4 else f"uid {j}: {v:.1e}"
+                                       for j, v in best)
 
 
 def permit_text(snapshot: Any, row: Any) -> str:
