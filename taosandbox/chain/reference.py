@@ -187,10 +187,14 @@ def check_files(paths: list[str], out: TextIO) -> int:
             with open(path, encoding="utf-8") as fh:
                 doc = json.load(fh)
             if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
-                raise ValueError("no 'cases' list at the top level")
+                raise ValueError("no 'cases' list at the top level (the format: docs/check-yuma.md)")
+        except json.JSONDecodeError as exc:  # a ValueError: say where, as the other checkers do
+            print(f"ERROR {path}:{exc.lineno}: not JSON ({exc.msg} at column {exc.colno})", file=out)
+            status = 1
+            continue
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            print(f"ERROR {path}: {type(exc).__name__}: {reason}", file=out)
+            print(f"ERROR {path}: {reason}", file=out)
             status = 1
             continue
         tol = _tolerance(doc)

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 import numpy as np
 
 from taosandbox.chain.hyperparams import Hyperparameters
+from taosandbox.chain.returns import apr, format_rate
 from taosandbox.chain.units import format_tao, rao_to_tao, tao_to_rao
 from taosandbox.chain.yuma import topk_permits
 from taosandbox.chain.events import KINDS as EVENT_KINDS
@@ -422,7 +423,8 @@ class DelegateReturn(Objective):
         target = self.p["factor"] * avg
         holds = ours > target
         return holds, (ours / target if target > 0 else float(holds)), \
-            f"you {ours:.5f} τ per τ a day vs average {avg:.5f}"
+            (f"you {ours:.5f} τ per τ a day ({format_rate(apr(ours))}/yr) vs average {avg:.5f} "
+             f"({format_rate(apr(avg))}/yr)")
 
 
 @objective

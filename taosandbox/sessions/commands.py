@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import sys
 from typing import IO, Any
 
 from taosandbox.sessions.format import SessionError
 from taosandbox.sessions import store
+
+
+def located(path: Any, exc: SessionError) -> str:
+    """A session file's problem as ``FILE:LINE: what`` (``FILE: what`` without a line), as every other
+    checker reports bad input."""
+    found = re.match(r"line (\d+): (.*)", str(exc), re.S)
+    return f"{path}:{found[1]}: {found[2]}" if found else f"{path}: {exc}"
 
 
 def _when(timestamp: float) -> str:
@@ -57,7 +65,10 @@ def _list(stdout: IO[str]) -> int:
 
 def _show(name: str, stdout: IO[str]) -> int:
     path = store.resolve(name)
-    session = store.load(path)
+    try:
+        session = store.load(path)
+    except SessionError as exc:
+        raise SessionError(located(path, exc)) from None
     h = session.header
     world = f"level {h.level['name']} ({h.level.get('hash', '?')})" if h.level else \
         f"scenario {str((h.scenario or {}).get('name', 'sandbox'))!r} (inline)"
@@ -94,6 +105,7 @@ def replay_command(args: Any, stdout: IO[str] | None = None, stderr: IO[str] | N
     if problems := output_problems(args.json, args.csv):  # before the replay, not after it
         stderr.write(f"taosandbox replay: {'; '.join(problems)}\n")
         return 2
+    path = None
     try:
         path = store.resolve(args.file)
         if args.csv or args.json:
@@ -101,7 +113,7 @@ def replay_command(args: Any, stdout: IO[str] | None = None, stderr: IO[str] | N
         else:
             result = verify(path)
     except SessionError as exc:
-        stderr.write(f"taosandbox replay: {exc}\n")
+        stderr.write(f"taosandbox replay: {exc if path is None else located(path, exc)}\n")
         return 1
     out = stderr if args.json == "-" else stdout
     out.write(result.message() + "\n")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from taosandbox.chain.returns import nominator_return_per_epoch
 from taosandbox.chain.units import RAO_PER_TAO
 
 U16 = 65535
@@ -133,7 +134,7 @@ class Collector:
                 sums[1] += 1
             else:
                 take = sub.ledger.take.get(hotkeys[uid], sub.hp.default_take)
-                earned = float(validator[uid]) * (1 - take / U16) / float(stake[uid]) if stake[uid] > 0 else 0.0
+                earned = nominator_return_per_epoch(validator[uid], stake[uid], take)
                 self.delegate_return[hotkeys[uid]] = self.delegate_return.get(hotkeys[uid], 0.0) + earned
         for name, uids in members.items():
             g = self.groups.setdefault(name, _Sums())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao
+from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, RAO_PER_TAO, format_tao, rao_to_tao
 
 
 def sim_clock(seconds: int) -> str:
@@ -21,6 +21,23 @@ def blocks_as_time(blocks: int) -> str:
     if seconds < 86400 * 2:
         return f"{seconds / 3600:.1f} h"
     return f"{seconds / 86400:,.1f} days"
+
+
+WHOLE_TAO_FROM = 100_000 * RAO_PER_TAO
+"""From 100,000 τ up amounts show as whole TAO: the sandbox's validators hold hundreds of thousands,
+and their cents only crowd a line."""
+
+
+def tao_text(rao: int, decimals: int = 2) -> str:
+    """An amount with its unit for a status line: ``'6,032,379 τ'``, ``'12.35 τ'``."""
+    return format_tao(rao, 0 if rao >= WHOLE_TAO_FROM else decimals)
+
+
+def tao_cell(rao: int, width: int) -> str:
+    """TAO for a table cell of ``width``, without the unit: two decimals, or whole TAO from 100,000 τ up
+    or when the decimals do not fit (``1,800,000`` rather than a cut ``1,800,000.``)."""
+    text = f"{rao_to_tao(rao):,.2f}"
+    return text if len(text) <= width and rao < WHOLE_TAO_FROM else f"{rao_to_tao(rao):,.0f}"
 
 
 def per_day(rao_per_block: int) -> int:

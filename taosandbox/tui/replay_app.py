@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
+from taosandbox.tui.app import TaoApp
 from taosandbox.tui.screens.replay import ReplayScreen
 
 
@@ -14,6 +15,11 @@ class ReplayApp(App):
     """Shows one saved session, read-only."""
 
     TITLE = "taosandbox replay"
+    # The game's sheet and breakpoints, so at 80x24 the header collapses and the side panels move
+    # under the metagraph here too (app.tcss, replay.tcss), as when the game opens a replay.
+    CSS_PATH = TaoApp.CSS_PATH
+    HORIZONTAL_BREAKPOINTS = TaoApp.HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS = TaoApp.VERTICAL_BREAKPOINTS
 
     def __init__(self, path: str | Path) -> None:
         super().__init__()

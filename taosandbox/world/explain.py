@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from taosandbox.chain.fixed import u16_share_i64f64
+from taosandbox.chain.returns import BELIEVABLE_APR, format_yearly, is_believable, nominator_return_per_day
 from taosandbox.chain.units import format_tao, u16_to_float
 
 if TYPE_CHECKING:
+    from taosandbox.chain.hyperparams import Hyperparameters
     from taosandbox.chain.yuma import EpochResult
     from taosandbox.world.snapshot import Snapshot
 
@@ -209,6 +211,10 @@ class ValidatorWalkthrough:
     nominators_rao: float | None
     fallback: str | None
     summary: str
+    stake_rao: int | None = None
+    """Everything staked on the hotkey (None when the snapshot has no row for this uid)."""
+    stakers_per_tao_day: float | None = None
+    """What each staked TAO earns a day at this epoch's rate, after take (``chain.returns``)."""
 
 
 Walkthrough = MinerWalkthrough | ValidatorWalkthrough
@@ -354,9 +360,11 @@ def _miner_summary(uid: int, rao: float, voting: list[ReceivedWeight], above: li
 
 def explain_validator(
     result: EpochResult, uid: int, *, kappa: float, take_u16: int | None = None, block: int | None = None,
-    mechanism: str = "yuma_2024", limit: int = SHOWN_LIMIT,
+    mechanism: str = "yuma_2024", limit: int = SHOWN_LIMIT, stake_rao: int | None = None,
+    hp: Hyperparameters | None = None,
 ) -> ValidatorWalkthrough:
-    """Row ``uid`` of ``result`` worked through (§4.2–§4.13, §5 for the take)."""
+    """Row ``uid`` of ``result`` worked through (§4.2–§4.13, §5 for the take); with the hotkey's
+    ``stake_rao`` and the world's ``hp``, also what its stakers earn per staked TAO."""
     n = _check_uid(result, uid)
     mechanism = _mechanism(result, mechanism)
     active_stake = _vector(result, "active_stake")
@@ -406,8 +414,11 @@ def explain_validator(
     fallback = _fallback_text(result)
     alpha = getattr(result, "ema_alpha", None)
 
+    per_day = None
+    if take_u16 is not None and stake_rao and hp is not None:
+        per_day = nominator_return_per_day(rao, stake_rao, take_u16, hp)
     summary = _validator_summary(uid, rao, a_i, stake[uid], permit, float(row.sum()), vtrust, dividends,
-                                 take, nominators_rao, fallback)
+                                 take, nominators_rao, fallback, per_day)
     return ValidatorWalkthrough(
         uid=uid, block=block, mechanism=mechanism, kappa=kappa, active=active, permit=permit,
         stake_share=float(stake[uid]), active_stake=a_i, stake_rank=stake_rank,
@@ -416,6 +427,7 @@ def explain_validator(
         ema_alpha=alpha, bond_terms=tuple(terms_all[:limit]), bond_terms_more=max(0, len(terms_all) - limit),
         dividends_raw=dividends_raw, dividends=dividends, emission_share=share, emission_rao=rao,
         take=take, take_rao=take_rao, nominators_rao=nominators_rao, fallback=fallback, summary=summary,
+        stake_rao=stake_rao, stakers_per_tao_day=per_day,
     )
 
 
@@ -456,7 +468,7 @@ def _bond_terms(result: EpochResult, uid: int, a_i: float, incentive: np.ndarray
 
 def _validator_summary(uid: int, rao: float, a_i: float, s_i: float, permit: bool, weight_total: float,
                        vtrust: float, dividends: float, take: float | None, nominators_rao: float | None,
-                       fallback: str | None) -> str:
+                       fallback: str | None, per_day: float | None = None) -> str:
     earned = f"Validator {uid} earned {format_tao(int(rao))}"
     if fallback:
         text = f"{earned}: no usable weights this epoch, so validators were paid by stake ({s_i:.1%} of it)."
@@ -471,7 +483,15 @@ def _validator_summary(uid: int, rao: float, a_i: float, s_i: float, permit: boo
         text = (f"{earned}: it holds {a_i:.1%} of active stake, {kept:.1%} of its weights survived clipping "
                 f"(vtrust {vtrust:.4f}) and its bonds earned {dividends:.2%} of all dividends.")
     if take is not None and nominators_rao is not None and rao > 0:
-        text += f" After its {take:.0%} take, its stakers share {format_tao(int(nominators_rao))}."
+        text += f" After its {take:.0%} take, its stakers share {format_tao(int(nominators_rao))}"
+        if per_day is None:
+            text += "."
+        elif is_believable(per_day):
+            text += f" ({format_yearly(per_day)} at this rate)."
+        else:
+            low, high = BELIEVABLE_APR
+            text += (f" ({format_yearly(per_day)} at this rate, far above the {low:.0%}–{high:.0%} stakers were "
+                     f"quoted on the real network: this world's stake is small beside its emission).")
     return text
 
 
@@ -510,7 +530,8 @@ def explain(snapshot: Snapshot, uid: int, *, as_validator: bool | None = None) -
     if as_validator:
         row = snapshot.neuron(uid)
         return explain_validator(result, uid, kappa=hp.kappa_fraction, take_u16=row.take if row else None,
-                                 block=block, mechanism=hp.mechanism)
+                                 block=block, mechanism=hp.mechanism, stake_rao=row.stake_rao if row else None,
+                                 hp=hp)
     return explain_miner(result, uid, kappa=hp.kappa_fraction, block=block, mechanism=hp.mechanism)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import IO, Any
 import numpy as np
 
 from taosandbox.chain.emission import block_emission
+from taosandbox.chain.returns import apr, apy
 from taosandbox.chain.units import format_tao
 from taosandbox.files import atomic_write, unwritable_reason
 from taosandbox.world import World
@@ -76,6 +78,9 @@ def summary(world: World, blocks: int) -> dict[str, Any]:
             "emission_rao_total": row.emission_total_rao, "registered_block": row.registered_block,
             "immune": row.immune, "is_player": bool(agent and agent.is_player),
         })
+    delegates = [{"hotkey": d.hotkey, "uid": d.uid, "take": d.take, "stake_rao": d.total_stake_rao,
+                  "return_per_tao_day": d.return_per_tao_day, "apr": apr(d.return_per_tao_day),
+                  "apy": _finite(apy(d.return_per_tao_day))} for d in snap.delegates]
     coldkeys = sorted(set(ledger.free) | {ck for ck, _hk in ledger.stake})
     accounts = [{"coldkey": ck, "free_rao": ledger.balance(ck), "staked_rao": ledger.coldkey_stake(ck)}
                 for ck in coldkeys]
@@ -95,7 +100,13 @@ def summary(world: World, blocks: int) -> dict[str, Any]:
         "state_hash": world.state_hash(),
         "accounts": accounts,
         "neurons": neurons,
+        "delegates": delegates,
     }
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no infinity: an APY past float range (a world paying absurd returns) is null."""
+    return value if math.isfinite(value) else None
 
 
 class Progress:

@@ -477,15 +477,26 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
             raise KeyError(f"{'.'.join(parts[:i])} is not a section")
 
 
+SANDBOX_VALIDATOR_STAKES_TAO = (1_800_000.0, 1_350_000.0, 900_000.0, 720_000.0, 450_000.0, 270_000.0)
+"""The honest validators' stakes (the copier holds 360k, the noisy one 180k: 6.03M τ in all).
+
+Why so much: returns per staked TAO must be of the real network's order. The one subnet gets the
+whole 1 τ/block (7,200 τ/day); after the owner's 18% half of the rest, 41% = 2,952 τ/day, goes to
+validators and their nominators (BITTENSOR_FACTS A2). Over 6.03M τ that is 17.9%/yr for a validator's
+own stake and 14.7%/yr for a nominator after the 18% take, the order taostats' calculator quoted for
+2024 (19.6%/yr for validators, stakers 18% lower: docs.taostats.io/docs/calculator). With the earlier
+6,700 τ each staked TAO earned 0.36 τ a day, over 13,000%/yr."""
+
+
 def _sandbox_neurons() -> list[dict[str, Any]]:
     validators = [
         {"role": "validator", "strategy": "honest", "stake_tao": stake, "registered_block": -10_000,
          "hotkey": f"val-{i}"}
-        for i, stake in enumerate((2000.0, 1500.0, 1000.0, 800.0, 500.0, 300.0))
+        for i, stake in enumerate(SANDBOX_VALIDATOR_STAKES_TAO)
     ] + [
-        {"role": "validator", "strategy": "copier", "stake_tao": 400.0, "registered_block": -10_000,
+        {"role": "validator", "strategy": "copier", "stake_tao": 360_000.0, "registered_block": -10_000,
          "hotkey": "val-copier"},
-        {"role": "validator", "strategy": "noisy", "stake_tao": 200.0, "registered_block": -10_000,
+        {"role": "validator", "strategy": "noisy", "stake_tao": 180_000.0, "registered_block": -10_000,
          "hotkey": "val-noisy"},
     ]
     models = ("logistic", "knn", "tree", "forest")
@@ -515,7 +526,9 @@ DEFAULT_SANDBOX: dict[str, Any] = {
 """The free sandbox: 8 validators, 32 miners of mixed skill in 48 slots, a newcomer every 200 blocks."""
 
 PLAYER_BALANCE_TAO = {"miner": 100.0, "validator": 3000.0, "delegator": 1000.0}
-"""What the player starts with in the sandbox: a validator needs enough to stake its way to a permit."""
+"""What the player starts with in the sandbox. Every uid holds a permit (48 slots, 64 permits), but a
+validator's bonds and dividends follow its share of the 6M τ staked: 3,000 τ staked earns about 1.5 τ
+a day (17.9%/yr)."""
 
 
 def sandbox_scenario(role: str = "miner", seed: int | None = None) -> dict[str, Any]:

@@ -20,8 +20,9 @@ from taosandbox.chain.errors import ChainError
 from taosandbox.chain.events import Event
 from taosandbox.chain.governance import Governance
 from taosandbox.chain.hyperparams import sandbox_differences
+from taosandbox.chain.returns import nominator_return_per_day
 from taosandbox.chain.subnet import Subnet
-from taosandbox.chain.units import BLOCK_SECONDS, BLOCKS_PER_DAY, format_tao, tao_to_rao, u16_to_float
+from taosandbox.chain.units import BLOCK_SECONDS, format_tao, tao_to_rao, u16_to_float
 from taosandbox.chain.yuma import topk_permits
 from taosandbox.world.actions import (Action, ActAs, AddStake, AddStudent, Answer, BecomeDelegate, Deregister,
                                       Propose, Register, RemoveStake, Retrain, SetModel, SetScoring, SetTake,
@@ -758,7 +759,6 @@ class World:
     def _delegates(self, player_ck: str) -> tuple[DelegateRow, ...]:
         sub, ledger, mg = self.subnet, self.subnet.ledger, self.subnet.metagraph
         result = sub.last_epoch
-        epochs_per_day = BLOCKS_PER_DAY / sub.hp.tempo if sub.hp.tempo else 0.0
         rows = []
         for uid, agent in sorted(self.agents.items()):
             if agent.role != "validator":
@@ -767,9 +767,8 @@ class World:
             stake = ledger.hotkey_stake.get(hk, 0)
             take = ledger.take.get(hk, sub.hp.default_take)
             per_day = 0.0
-            if result is not None and stake and uid < len(result.validator_emission_u64):
-                v = float(result.validator_emission_u64[uid])
-                per_day = v * (1 - u16_to_float(take)) / stake * epochs_per_day
+            if result is not None and uid < len(result.validator_emission_u64):
+                per_day = nominator_return_per_day(float(result.validator_emission_u64[uid]), stake, take, sub.hp)
             rows.append(DelegateRow(
                 hotkey=hk, uid=uid, owner=agent.coldkey, take=take, total_stake_rao=stake,
                 nominators=len([c for c in ledger.stakers.get(hk, ()) if c != agent.coldkey]),

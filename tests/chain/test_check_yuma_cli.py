@@ -119,3 +119,17 @@ def test_the_minimal_file_in_the_docs_passes(tmp_path: Path) -> None:
     example.write_text(doc.split("```json", 1)[1].split("```", 1)[0])
     proc = run_cli(example)
     assert proc.returncode == 0 and proc.stdout.startswith("PASS one_validator_one_miner"), proc.stdout
+
+
+def test_unreadable_files_are_one_line_each_naming_the_file_and_line(tmp_path: Path, capsys) -> None:
+    """No exception class names: 'FILE:LINE: not JSON (...)' and 'FILE: no cases list (...)'."""
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"cases": [\n  1,\n')
+    shapeless = tmp_path / "shapeless.json"
+    shapeless.write_text('{"x": 1}\n')
+    assert main(["check-yuma", str(broken), str(shapeless), str(tmp_path / "nope.json")]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"ERROR {broken}:3: not JSON (")
+    assert lines[1] == f"ERROR {shapeless}: no 'cases' list at the top level (the format: docs/check-yuma.md)"
+    assert lines[2] == f"ERROR {tmp_path / 'nope.json'}: No such file or directory"
+    assert not any("Error:" in line for line in lines)

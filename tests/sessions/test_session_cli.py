@@ -25,7 +25,13 @@ def test_replay_refuses_a_bad_file_in_one_line(tmp_path, capsys):
     path.write_text("not a session\n")
     assert main(["replay", "--verify", str(path)]) == 1
     err = capsys.readouterr().err
-    assert err == "taosandbox replay: line 1: not a session header (is this a taosandbox session file?)\n"
+    assert err == f"taosandbox replay: {path}:1: not a session header (is this a taosandbox session file?)\n"
+    assert main(["sessions", "show", str(path)]) == 1
+    assert capsys.readouterr().err == (f"taosandbox sessions show: {path}:1: not a session header (is this a "
+                                       "taosandbox session file?)\n")
+    path.write_text("")
+    assert main(["replay", "--verify", str(path)]) == 1
+    assert capsys.readouterr().err == f"taosandbox replay: {path}: the file is empty\n"
     assert main(["replay", "--verify", str(tmp_path / "missing.jsonl")]) == 1
     assert "no such session file or save" in capsys.readouterr().err
 

@@ -125,3 +125,28 @@ def test_explain_screen_snapshot_tiny_2v3m(snap_compare):
 
 def test_explain_screen_snapshot_validator_dividends(snap_compare):
     assert snap_compare(ExplainApp(_reference_snapshot(), 0), press=["right"] * 4, terminal_size=(120, 40))
+
+
+async def test_a_digit_jumps_to_that_step_and_the_take_page_gives_the_yearly_rate():
+    """The steps line numbers the steps, so 1-9 jump there; digits typed into the uid box stay there."""
+    app = ExplainApp(_reference_snapshot(), 0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("7")
+        page = _page(app.screen)
+        assert page.startswith("## 7. Take and nominators")
+        assert "per staked τ, a day at this rate" in page and "| a year | >1000%/yr |" in page
+        await pilot.press("9")  # no step 9: stays put
+        assert _page(app.screen).startswith("## 7.")
+        await pilot.press("2")
+        assert _page(app.screen).startswith("## 2.")
+        await pilot.press("u", "1")
+        assert app.screen.query_one("#explain-uid", Input).value == "1"
+        assert _page(app.screen).startswith("## 2.")
+
+
+def test_the_summary_says_when_a_worlds_returns_are_not_the_real_networks():
+    from taosandbox.world.explain import explain
+
+    walk = explain(_reference_snapshot(), 0)
+    assert ">1000%/yr at this rate, far above the 10%–25% stakers were quoted" in walk.summary
+    assert walk.stakers_per_tao_day is not None and walk.stake_rao == 600 * 10**9

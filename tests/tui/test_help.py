@@ -103,6 +103,6 @@ async def test_glossary_search_finds_bonds():
         assert screen.matches[0][0] == "bonds"
         listing = str(screen.query_one("#glossary-list", Static).render())
         assert listing.startswith("bonds  A validator's stake in each miner")
-        assert "of 63 terms" in str(screen.query_one("#glossary-count", Static).render())
+        assert "of 65 terms" in str(screen.query_one("#glossary-count", Static).render())
         await pilot.press("escape")
         assert not isinstance(app.screen, GlossaryScreen)

@@ -147,3 +147,22 @@ async def test_go_to_block_keeps_what_you_typed(tmp_path):
         await pilot.press(*"40", "enter")
         await pilot.pause()
         assert screen.replay.block == 40 and not box.has_class("-open")
+
+
+async def test_replay_viewer_at_80x24_gives_the_metagraph_the_width(tmp_path):
+    """`taosandbox replay FILE` at 80x24: the header collapses as in the game (the app has the game's
+    sheet and breakpoints), the timeline goes under the metagraph, which keeps the full width."""
+    path = tmp_path / "game.jsonl"
+    record_game(path, blocks=60)
+    app = ReplayApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await app.workers.wait_for_complete()
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.has_class("-narrow") and screen.has_class("-short")
+        table = screen.query_one("#replay-neurons", NeuronTable)
+        side = screen.query_one("#replay-side")
+        assert table.region.width >= 78 and side.region.y >= table.region.bottom
+        assert not screen.query_one("#replay-chain #issuance-line").display
+        assert not screen.query_one("#replay-events").display

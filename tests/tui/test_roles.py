@@ -94,3 +94,34 @@ async def test_enter_in_a_field_presses_its_button_and_escape_leaves_the_form(ma
         await pilot.press("n")  # the game's "step one block" works again
         await settle(pilot)
         assert app.screen.snapshot.block == block + 1
+
+
+async def test_delegate_table_quotes_a_yearly_rate_and_says_when_a_world_pays_absurdly(make_world):
+    """Issue 15 item 13: beside τ/τ/DAY the table shows APR (one formula, chain.returns), and a world whose
+    small stakes pay far beyond the real network's rates says so on screen."""
+    from taosandbox.chain.returns import apr, format_rate
+
+    world = make_world("delegator")  # 1,500 τ of validator stake beside 7,200 τ a day
+    app = TaoApp(world=world)
+    async with app.run_test(size=(120, 40)) as pilot:
+        snapshot = await advance(pilot, 40)
+        table = app.screen.query_one("#delegates", DataTable)
+        row = next(d for d in snapshot.delegates if d.hotkey == "val-a")
+        assert table.get_cell("val-a", "APR") == format_rate(apr(row.return_per_tao_day)) == ">1000%"
+        text = status_text(app, "#delegator-status")
+        assert "APR = × 365" in text
+        assert "Returns here are not the real network's" in text and "1,500 τ" in text
+        await pilot.click("#delegator-add")  # 10 τ, the default amount
+        await settle(pilot)
+        assert "paying >1000%/yr now" in status_text(app, "#delegator-status")
+
+
+def test_the_free_sandbox_needs_no_such_note():
+    from taosandbox.tui.widgets.delegator_panel import returns_note
+    from taosandbox.world import World
+    from taosandbox.world.scenario import Scenario, sandbox_scenario
+
+    world = World(Scenario.from_dict(sandbox_scenario("delegator")))
+    world.advance(40)
+    note = returns_note(world.snapshot())
+    assert "APR" in note and "not the real network's" not in note

@@ -97,3 +97,12 @@ def test_fees_and_spending_are_shown_before_and_after_acting(make_world):
     snap = world.snapshot()
     assert spending_text(snap.player) == "  spent: burned 1.0000 τ, fees 0.0100 τ"
     assert fee_note(make_world("miner").snapshot()) == ""
+
+
+def test_tao_cell_keeps_big_stakes_whole_and_uncut():
+    from taosandbox.tui.format import tao_cell
+
+    assert tao_cell(12_345_678_900, 10) == "12.35"
+    assert tao_cell(99_999 * 10**9, 10) == "99,999.00"
+    assert tao_cell(1_800_000 * 10**9, 10) == "1,800,000"   # was cut to "1,800,000." at width 10
+    assert tao_cell(270_000_380_000_000, 11) == "270,000"   # one column reads alike from 100,000 τ up

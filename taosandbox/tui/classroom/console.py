@@ -36,13 +36,15 @@ def roster_cells(row: dict[str, Any]) -> list[str]:
 
 def leaderboard_text(board: dict[str, list[dict[str, Any]]]) -> str:
     lines = []
-    titles = {"miner": ("Miners", "earned_tao", "τ earned"),
-              "validator": ("Validators", "validator_trust", "validator trust"),
-              "delegator": ("Delegators", "return_per_tao", "τ earned per τ staked")}
-    for role, (title, key, unit) in titles.items():
+    # Six decimals for delegators: at the free sandbox's real-network rates (~0.0004 τ per τ a day) a
+    # class's returns differ in the fifth decimal.
+    titles = {"miner": ("Miners", "earned_tao", "τ earned", 4),
+              "validator": ("Validators", "validator_trust", "validator trust", 4),
+              "delegator": ("Delegators", "return_per_tao", "τ earned per τ staked", 6)}
+    for role, (title, key, unit, places) in titles.items():
         rows = board.get(role, [])[:5]
         lines.append(f"[b]{title}[/b] ({unit})")
-        lines += [f"  {i + 1}. {r['name']}: {r[key]:.4f}" for i, r in enumerate(rows)] or ["  nobody yet"]
+        lines += [f"  {i + 1}. {r['name']}: {r[key]:.{places}f}" for i, r in enumerate(rows)] or ["  nobody yet"]
     return "\n".join(lines)
 
 

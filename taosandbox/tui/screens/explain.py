@@ -38,6 +38,7 @@ class ExplainScreen(Screen):
         Binding("shift+tab", "step(-1)", "Previous step", show=False),
         Binding("up", "scroll(-1)", "Scroll", show=False),
         Binding("down", "scroll(1)", "Scroll", show=False),
+        *(Binding(str(k), f"goto({k})", f"Step {k}", show=False) for k in range(1, 10)),
         Binding("u", "pick_uid", "Other uid"),
         Binding("v", "switch_view", "Miner/validator view"),
         Binding("escape", "close", "Close"),
@@ -123,6 +124,12 @@ class ExplainScreen(Screen):
         self.step = (self.step + delta) % len(self.pages)
         self._show_step()
 
+    def action_goto(self, number: int) -> None:
+        """A digit jumps to that step: the steps line numbers them."""
+        if 1 <= number <= len(self.pages):
+            self.step = number - 1
+            self._show_step()
+
     def action_scroll(self, delta: int) -> None:
         body = self.query_one("#explain-body", _StepScroll)
         body.scroll_relative(y=delta * 3, animate=False)
@@ -149,7 +156,7 @@ class ExplainScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing a uid, letters and arrows belong to the Input.
-        if action in ("step", "pick_uid", "switch_view", "scroll") and self.is_mounted:
+        if action in ("step", "goto", "pick_uid", "switch_view", "scroll") and self.is_mounted:
             if self.query_one("#explain-uid", Input).has_focus:
                 return False
         return True

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from taosandbox.chain.returns import format_yearly
 from taosandbox.chain.units import format_tao
 from taosandbox.world.explain import MinerWalkthrough, ValidatorWalkthrough, Walkthrough
 
@@ -297,9 +298,18 @@ which can make the take 1 rao smaller). Stake added since the hotkey's last drai
 | V | {format_tao(int(walk.emission_rao))} |
 | take | {walk.take:.2%} → {format_tao(int(walk.take_rao))} |
 | shared by stakers | **{format_tao(int(walk.nominators_rao))}** |
-
+{_per_tao_rows(walk)}
 {when}
 """
+
+
+def _per_tao_rows(walk: ValidatorWalkthrough) -> str:
+    """The stakers' share per staked TAO, a day and a year, as the delegate table shows it."""
+    if walk.stakers_per_tao_day is None or not walk.stake_rao:
+        return ""
+    return (f"| ÷ stake on the hotkey | {format_tao(walk.stake_rao, 2)} |\n"
+            f"| per staked τ, a day at this rate | {walk.stakers_per_tao_day:.6f} τ |\n"
+            f"| a year | {format_yearly(walk.stakers_per_tao_day)} |\n")
 
 
 def pages_for(walk: Walkthrough, *, max_validators: int | None = None,

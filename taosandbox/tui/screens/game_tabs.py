@@ -11,19 +11,29 @@ from typing import Any
 from textual.widgets import Static, TabbedContent, TabPane
 
 from taosandbox.chain.units import format_tao
+from taosandbox.tui.format import tao_text
 from taosandbox.tui.widgets.neuron_table import LEGEND, NeuronTable, permit_note
 
 TABS = ("metagraph", "miner", "validator", "delegator", "charts", "governance")
 
 
-def metagraph_title(snapshot: Any) -> str:
-    """btcli's title line: block, active/total neurons, total stake, issuance."""
+def metagraph_title(snapshot: Any, width: int | None = None) -> str:
+    """btcli's title line: block, active/total neurons, total stake, issuance, burn. Where it does not fit
+    in ``width`` it drops issuance, then the block: the header above shows both."""
     neurons = snapshot.neurons
     active = sum(1 for r in neurons if r.active)
     stake = sum(r.stake_rao for r in neurons)
-    return (f"Metagraph: block {snapshot.block:,}, N: {active}/{len(neurons)} "
-            f"(max {snapshot.hyperparameters.max_allowed_uids}), stake {format_tao(stake, 2)}, "
-            f"issuance {format_tao(snapshot.total_issuance_rao, 2)}, burn {format_tao(snapshot.burn_rao)}")
+    block = f"block {snapshot.block:,}"
+    issuance = f"issuance {tao_text(snapshot.total_issuance_rao)}"
+    parts = [block, f"N: {active}/{len(neurons)} (max {snapshot.hyperparameters.max_allowed_uids})",
+             f"stake {tao_text(stake)}", issuance, f"burn {format_tao(snapshot.burn_rao)}"]
+    for optional in (None, issuance, block):
+        if optional is not None:
+            parts.remove(optional)
+        text = "Metagraph: " + ", ".join(parts)
+        if width is None or len(text) <= width:
+            break
+    return text
 
 
 def differences_line(snapshot: Any) -> str:
@@ -41,7 +51,8 @@ class TabFeeding:
             return
         active = self.query_one(TabbedContent).active
         if active == "metagraph":
-            self.query_one("#metagraph-title", Static).update(metagraph_title(self.snapshot))
+            title = self.query_one("#metagraph-title", Static)
+            title.update(metagraph_title(self.snapshot, title.content_size.width or None))
             note = permit_note(self.snapshot)
             self.query_one("#legend", Static).update(f"{LEGEND}\n{note}" if note else LEGEND)
             self.query_one(NeuronTable).show(self.snapshot.neurons)

@@ -10,22 +10,42 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from taosandbox.world.actions import AddStake
-from taosandbox.chain.units import format_tao, rao_to_tao, u16_to_float
-from taosandbox.tui.format import fee_note, short_hotkey
+from taosandbox.chain.returns import BELIEVABLE_APR, apr, format_rate, format_yearly, is_believable
+from taosandbox.chain.units import format_tao, u16_to_float
+from taosandbox.tui.format import fee_note, per_day, short_hotkey, tao_cell
 from taosandbox.tui.widgets.forms import Field, parse_tao
 from taosandbox.tui.widgets.role_base import RolePanel
 
-# Narrow enough (78 cells with padding) that VTRUST and VAL stay in view beside a level's objectives panel.
-DELEGATE_COLUMNS = (("UID", 3), ("HOTKEY", 12), ("TAKE", 5), ("STAKE τ", 10), ("NOMS", 4),
-                    ("YOURS τ", 9), ("τ/τ/DAY", 8), ("VTRUST", 6), ("VAL", 3))
+# Narrow enough (74 cells with padding) that VTRUST and VAL stay in view at 80 columns and beside a
+# level's objectives panel. What the player holds on each is in "Your stakes" above; ★ marks the row.
+DELEGATE_COLUMNS = (("UID", 3), ("HOTKEY", 12), ("TAKE", 5), ("STAKE τ", 9), ("NOMS", 4),
+                    ("τ/τ/DAY", 8), ("APR", 6), ("VTRUST", 6), ("VAL", 3))
 
 
-def delegate_cells(d: Any) -> tuple[str, ...]:
+def delegate_cells(d: Any, epoch_ran: bool = True) -> tuple[str, ...]:
+    """One row of the table; before the first epoch there is no return to show (``-``, not 0)."""
     hotkey = short_hotkey(d.hotkey, 12) if d.accepts_delegation else "✗ " + short_hotkey(d.hotkey, 10)
-    return (str(d.uid), hotkey, f"{u16_to_float(d.take):.1%}",
-            f"{rao_to_tao(d.total_stake_rao):,.2f}", str(d.nominators),
-            f"{rao_to_tao(d.player_stake_rao):,.2f}", f"{d.return_per_tao_day:.6f}",
+    uid = f"★{d.uid}" if d.player_stake_rao else str(d.uid)
+    return (uid, hotkey, f"{u16_to_float(d.take):.1%}", tao_cell(d.total_stake_rao, 9), str(d.nominators),
+            f"{d.return_per_tao_day:.6f}" if epoch_ran else "-",
+            format_rate(apr(d.return_per_tao_day)) if epoch_ran else "-",
             f"{d.validator_trust:.3f}", "*" if d.validator_permit else "")
+
+
+def returns_note(snapshot: Any) -> str:
+    """What τ/τ/DAY and APR mean and, where this world pays far more than the real network (a level's
+    small stakes, on purpose), that it does and why."""
+    note = "τ/τ/DAY: a day's return per staked τ at the last epoch's rate, after take; APR = × 365."
+    best = max((d.return_per_tao_day for d in snapshot.delegates), default=0.0)
+    if not is_believable(best):
+        stake = sum(d.total_stake_rao for d in snapshot.delegates)
+        low, high = BELIEVABLE_APR
+        note += (f"\n[b]Returns here are not the real network's[/]: the best delegate pays "
+                 f"{format_yearly(best)}, where stakers were quoted {low:.0%}–{high:.0%}/yr in 2024. "
+                 f"This world's validators hold only {format_tao(stake, 0)} beside "
+                 f"{format_tao(per_day(snapshot.block_emission_rao), 0)}/day of emission, so returns show "
+                 f"within minutes; the free sandbox's stakes give real-network rates.")
+    return note
 
 
 def delegations_text(snapshot: Any) -> str:
@@ -33,13 +53,17 @@ def delegations_text(snapshot: Any) -> str:
     head = (f"Free [b]{format_tao(p.free_rao)}[/]  staked [b]{format_tao(p.staked_rao)}[/]  "
             f"earned [b]{format_tao(p.earned_rao)}[/].  Pick a validator below, type an amount, Delegate."
             + fee_note(snapshot))
+    head += "\n" + returns_note(snapshot)
     if any(not d.accepts_delegation for d in snapshot.delegates):
         head += "\n✗ = not a delegate: it accepts stake only from its owner (it has not called become_delegate)."
     if not p.stakes:
         return head + "\nYou have no delegations yet."
+    rates = {d.hotkey: d.return_per_tao_day for d in snapshot.delegates}
     rows = [f"  {s.hotkey} (uid {s.uid if s.uid is not None else '-'}): {format_tao(s.amount_rao)} staked, "
-            f"earned {format_tao(s.earned_rao)}{'  [own hotkey]' if s.own else ''}" for s in p.stakes]
-    return head + "\nYour stakes:\n" + "\n".join(rows)
+            f"earned {format_tao(s.earned_rao)}"
+            + (f", paying {format_yearly(rates[s.hotkey])} now" if s.hotkey in rates else "")
+            + ("  [own hotkey]" if s.own else "") for s in p.stakes]
+    return head + "\nYour stakes (★ in the table):\n" + "\n".join(rows)
 
 
 class DelegatorPanel(RolePanel):
@@ -68,14 +92,15 @@ class DelegatorPanel(RolePanel):
         table = self.query_one("#delegates", DataTable)
         keys = [d.hotkey for d in snapshot.delegates]
         current = [row.value for row in table.rows]
+        ran = snapshot.last_epoch is not None
         with self.app.batch_update():
             if keys != current:  # rare: a validator gained or lost its place
                 table.clear()
                 for d in snapshot.delegates:
-                    table.add_row(*delegate_cells(d), key=d.hotkey)
+                    table.add_row(*delegate_cells(d, ran), key=d.hotkey)
                 return
             for d in snapshot.delegates:
-                for (label, _w), value in zip(DELEGATE_COLUMNS, delegate_cells(d)):
+                for (label, _w), value in zip(DELEGATE_COLUMNS, delegate_cells(d, ran)):
                     if table.get_cell(d.hotkey, label) != value:
                         table.update_cell(d.hotkey, label, value)
 

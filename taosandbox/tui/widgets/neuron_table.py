@@ -19,8 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from taosandbox.chain.units import rao_to_tao
-from taosandbox.tui.format import short_hotkey
+from taosandbox.tui.format import short_hotkey, tao_cell
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def _f(value: float) -> str:
 
 COLUMNS: tuple[Column, ...] = (
     Column("uid", "UID", 4, lambda r: str(r.uid), lambda r: r.uid),
-    Column("stake", "STAKE τ", 11, lambda r: f"{rao_to_tao(r.stake_rao):,.2f}", lambda r: r.stake_rao),
+    Column("stake", "STAKE τ", 11, lambda r: tao_cell(r.stake_rao, 11), lambda r: r.stake_rao),
     Column("rank", "RANK", 6, lambda r: _f(r.rank), lambda r: r.rank),
     Column("trust", "TRUST", 6, lambda r: _f(r.trust), lambda r: r.trust),
     Column("consensus", "CONSEN", 6, lambda r: _f(r.consensus), lambda r: r.consensus),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,6 +13,7 @@ from textual.widgets import Button, Label, Static, Switch
 from taosandbox.world.actions import AddStake, Register, SetScoring, SetTake, SetWeights
 from taosandbox.world.snapshot import top_bonds
 from taosandbox.chain.units import float_to_u16, format_tao, u16_to_float
+from taosandbox.chain.yuma import topk_permits
 from taosandbox.tui.earnings import uid_earned_text
 from taosandbox.tui.format import fee_note
 from taosandbox.tui.widgets.forms import Field, parse_number, parse_tao, parse_weights
@@ -25,7 +27,24 @@ def bonds_text(snapshot: Any, uid: int, top: int = 6) -> str:
         return "bonds: no epoch yet"
     if not best:
         return "bonds: none yet (bonds grow from the weights you set)"
-    return "bonds (top): " + "  ".join(f"uid {j}: {v:.4f}" for j, v in best)
+    # A small validator's bonds are tiny column shares (20 τ of 6M is 3e-6): show them, not "0.0000".
+    return "bonds (top): " + "  ".join(f"uid {j}: {v:.4f}" if v >= 1e-4 else f"uid {j}: {v:.1e}"
+                                       for j, v in best)
+
+
+def permit_text(snapshot: Any, row: Any) -> str:
+    """Whether this uid holds a permit and, if not, whether the next epoch's top-K by stake (§4.3, the
+    same ``topk_permits`` the epoch runs) will give it one, so "needs more stake" is said only when true."""
+    if row.validator_permit:
+        return "[b $text-success]yes[/]"
+    hp = snapshot.hyperparameters
+    neurons = sorted(snapshot.neurons, key=lambda r: r.uid)
+    stakes = np.array([r.stake_rao for r in neurons], dtype=np.float64)
+    nxt = topk_permits(stakes, hp.max_allowed_validators, nonzero_only=hp.mechanism == "yuma3_2026")
+    if nxt[[r.uid for r in neurons].index(row.uid)]:
+        return "[b $text-error]no[/] (the next epoch gives it one: it is in the top " \
+               f"{hp.max_allowed_validators} by stake)"
+    return f"[b $text-error]no[/] (needs more stake: only the top {hp.max_allowed_validators} by stake get one)"
 
 
 def validator_status(snapshot: Any, rows: list) -> str:
@@ -36,7 +55,7 @@ def validator_status(snapshot: Any, rows: list) -> str:
                 f" hotkeys by stake get a validator permit." + fee_note(snapshot))
     lines = []
     for r in rows:
-        permit = "[b $text-success]yes[/]" if r.validator_permit else "[b $text-error]no[/] (needs more stake)"
+        permit = permit_text(snapshot, r)
         lines.append(
             f"[b]UID {r.uid}[/] {r.hotkey}: stake [b]{format_tao(r.stake_rao)}[/]  permit {permit}  "
             f"vtrust [b]{r.validator_trust:.4f}[/]  dividends [b]{r.dividends:.4f}[/]  "
