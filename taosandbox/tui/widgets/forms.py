@@ -126,7 +126,8 @@ class Field(Vertical):
     Field {
         height: auto;
         width: 1fr;
-        & > Label { color: $text-muted; }
+        /* A label wider than its field ends in an ellipsis, and a gap keeps it off the next one. */
+        & > Label { color: $text-muted; width: 100%; padding-right: 1; text-wrap: nowrap; text-overflow: ellipsis; }
         & > .field-error { color: $text-error; height: auto; }
         & > Input { width: 1fr; }
     }

@@ -83,12 +83,12 @@ class ValidatorPanel(RolePanel):
             yield Switch(value=True, id="validator-auto")
             yield Field("sample size", lambda t: parse_number(t, 1, 4096, whole=True), value="8",
                         id="validator-sample")
-            yield Field("score EMA alpha", lambda t: parse_number(t, 0.0, 1.0), value="0.1",
+            yield Field("EMA alpha", lambda t: parse_number(t, 0.0, 1.0), value="0.1",
                         id="validator-alpha")
             yield Field("power", lambda t: parse_number(t, 0.0, 16.0), value="2", id="validator-power")
             yield Button("Apply scoring", id="validator-scoring")
         with Horizontal(classes="form-row"):
-            yield Field("hand-set weights (uid:weight, …)", self._parse_weights, id="validator-weights",
+            yield Field("hand-set weights (uid:w)", self._parse_weights, id="validator-weights",
                         placeholder="3:1, 7:0.5")
             yield Button("Set weights", id="validator-set-weights")
             yield Field("take (%)", self._parse_take, value="18", id="validator-take")
