@@ -72,6 +72,8 @@ class HelpScreen(Screen):
         self.query_one("#help-body", VerticalScroll).scroll_home(animate=False)
 
     def action_scroll_page(self, direction: int) -> None:
+        if not self.query("#help-body"):  # a page key before the screen has composed (random keys)
+            return
         body = self.query_one("#help-body", VerticalScroll)
         body.scroll_relative(y=direction * max(1, body.size.height - 2), animate=False)
 
