@@ -14,7 +14,6 @@ seconds each side used are printed too (what the speed-up would be on idle cores
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import resource
 import tempfile
@@ -69,9 +68,9 @@ def main() -> None:
     os.environ["TAOSANDBOX_HOME"] = home  # workers inherit both: the user's own cache is left alone
     if args.fit_cache == "off":
         os.environ["TAOSANDBOX_FIT_CACHE"] = "off"
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from taosandbox.study.execute import run_study
+    from taosandbox.study.execute import local_cluster, run_study
     from taosandbox.study.spec import parse_study
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
@@ -80,9 +79,7 @@ def main() -> None:
     study = parse_study((folder / "bench.yaml").read_text(), file=str(folder / "bench.yaml"))
 
     start = time.perf_counter()
-    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
-                           silence_logs=logging.ERROR)
+    cluster = local_cluster(args.workers)  # the one `taosandbox study` starts
     started = time.perf_counter() - start
     with Client(cluster) as client:
         client.submit(_noop, -1).result()  # warm the connection

@@ -94,20 +94,30 @@ def _previous_rows(study: Study, out: Path) -> list[dict[str, Any]]:
     return table.read_rows(out)
 
 
-def _run_on_dask(todo: list[RunTask], workers: int, scheduler: str | None,
-                 task_fn: Callable[[RunTask], list], arrived: Callable[[list], None]) -> None:
+def local_cluster(workers: int) -> Any:
+    """A LocalCluster of ``workers`` single-threaded worker processes, as ``taosandbox study`` runs one.
+
+    On 127.0.0.1, without a dashboard; the scheduler's HTTP endpoint takes any free port. Without the
+    workers' statistical profiler: sampling the running task's stack every 10 ms took ~30% more CPU per
+    run here (benchmarks/bench_study.py). ``config`` goes to every worker's nanny, scaled-up ones too."""
     import logging
 
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import LocalCluster
+
+    return LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, host="127.0.0.1",
+                        dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                        silence_logs=logging.ERROR, config={"distributed.worker.profile.enabled": False})
+
+
+def _run_on_dask(todo: list[RunTask], workers: int, scheduler: str | None,
+                 task_fn: Callable[[RunTask], list], arrived: Callable[[list], None]) -> None:
+    from distributed import Client, as_completed
 
     cluster = None
     if scheduler:
         client = Client(scheduler, timeout="10s")
     else:
-        # On 127.0.0.1, without a dashboard; the scheduler's HTTP endpoint takes any free port.
-        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
-                               silence_logs=logging.ERROR)
+        cluster = local_cluster(workers)
         client = Client(cluster)
     try:
         futures = {client.submit(task_fn, task, key=_key(task), retries=1, pure=False): task for task in todo}

@@ -16,15 +16,21 @@ from tests.study import crash_once
 
 @pytest.fixture(scope="module")
 def cluster():
-    """One real LocalCluster of worker processes for the module; it starts with one worker."""
-    import logging
-
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
-                      silence_logs=logging.ERROR) as c:
+    """One real LocalCluster of worker processes for the module, as `taosandbox study` starts it; it
+    starts with one worker."""
+    with execute.local_cluster(1) as c:
         yield c
+
+
+def test_the_workers_run_without_the_statistical_profiler(cluster):
+    """Sampling the running task's stack every 10 ms cost ~30% CPU per run (benchmarks/bench_study.py)."""
+    import dask
+    from distributed import Client
+
+    two_workers(cluster)
+    with Client(cluster.scheduler_address) as client:
+        enabled = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+    assert len(enabled) == 2 and not any(enabled.values())
 
 
 def two_workers(cluster):
