@@ -30,32 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "tests" / "classroom"))
 
 from bench_classroom import proc_cpu_seconds, proc_rss_mb, wait_for_server  # noqa: E402
+from browser_page import RECORD_OUTPUT  # noqa: E402  (the browser test's page recorder)
 
 CHROMIUM = os.environ.get("TAOSANDBOX_CHROMIUM", "/usr/bin/chromium")
 CODE = "TABS01"
-# xterm draws on a canvas: record what the page's WebSocket receives to know what it shows.
-RECORD_OUTPUT = """
-(() => {
-  const Native = window.WebSocket;
-  window.__screen = "";
-  const decoder = new TextDecoder();
-  function Recording(url, protocols) {
-    const ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
-    ws.addEventListener("message", async (event) => {
-      let data = event.data;
-      if (data instanceof Blob) data = await data.arrayBuffer();
-      const text = typeof data === "string" ? data : decoder.decode(data);
-      window.__screen = (window.__screen + text).slice(-200000);
-    });
-    return ws;
-  }
-  Recording.prototype = Native.prototype;
-  for (const k of ["CONNECTING", "OPEN", "CLOSING", "CLOSED"]) Recording[k] = Native[k];
-  window.WebSocket = Recording;
-})();
-"""
 
 
 def descendants(pid: int) -> list[int]:

@@ -14,34 +14,13 @@ import pytest
 from taosandbox.classroom.client import ClassClient
 from taosandbox.tui.classroom.web import start_web
 
+from browser_page import RECORD_OUTPUT
 from class_worlds import CODE
 
 CHROMIUM = os.environ.get("TAOSANDBOX_CHROMIUM", "/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.async_api")
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 
-RECORD_OUTPUT = """
-(() => {
-  const Native = window.WebSocket;
-  window.__screen = "";
-  window.__frames = 0;
-  const decoder = new TextDecoder();
-  function Recording(url, protocols) {
-    const ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
-    ws.addEventListener("message", async (event) => {
-      let data = event.data;
-      if (data instanceof Blob) data = await data.arrayBuffer();
-      const text = typeof data === "string" ? data : decoder.decode(data);
-      window.__screen = (window.__screen + text).slice(-400000);
-      window.__frames += 1;
-    });
-    return ws;
-  }
-  Recording.prototype = Native.prototype;
-  for (const k of ["CONNECTING", "OPEN", "CLOSING", "CLOSED"]) Recording[k] = Native[k];
-  window.WebSocket = Recording;
-})();
-"""
 
 
 async def _shows(page, text: str) -> None:
