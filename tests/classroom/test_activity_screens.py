@@ -77,7 +77,15 @@ async def test_the_console_shows_objectives_and_the_debrief(cabal):
         await pilot.press("D")
         await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
         assert "# Debrief: The Class Cabal" in app.screen.text and "| Ada | cabal |" in app.screen.text
+        # The class goes on under the debrief: new rosters wait for the console (they once crashed it).
+        await app.client.command("step", blocks=3)
+        seen = app.client.snapshot
+        await until(pilot, lambda: app.client.snapshot is not seen, "a roster while the debrief is open")
+        await pilot.pause(0.6)  # a console refresh tick
+        assert isinstance(app.screen, DebriefScreen)
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, DebriefScreen), "the console again")
+        await until(pilot, lambda: f"{room.world.block}" in str(app.query_one("#clock").render()),
+                    "the clock caught up")
         await app.client.close()
     await ada.close()

@@ -165,7 +165,9 @@ class TeacherApp(App):
 
     def _refresh(self) -> None:
         client = self.client
-        if client is None:
+        if client is None or not self.query("#clock"):
+            # Not connected yet, or the console's widgets are covered (the debrief) or gone (closing):
+            # the next tick after they are back shows the newest roster.
             return
         if client.closed_reason and (client.ws is None or client.ws.closed):
             self.query_one("#clock", Static).update(f"[red]{client.closed_reason}[/red]")
