@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.widgets import Static
 
 from taosandbox.tui.widgets.objectives import objectives_markup
+from taosandbox.tui.widgets.side_panel import SidePanel
 
 
 def paragraphs(text: str) -> str:
@@ -31,17 +31,11 @@ def status_markup(progress: dict[str, Any]) -> str:
     return f"[b $warning]IN PROGRESS[/] · {left:,} blocks to the activity's deadline"
 
 
-class BriefingPanel(VerticalScroll):
+class BriefingPanel(SidePanel):
     """The group's title and role, what they are told to do, and their objectives live."""
 
     DEFAULT_CSS = """
     BriefingPanel {
-        dock: right;
-        width: 46;
-        height: 1fr;
-        padding: 0 1;
-        border-left: solid $accent;
-        background: $panel;
         & #briefing-text { margin-top: 1; }
         & #briefing-objectives { margin-top: 1; }
         & #briefing-tips { margin-top: 1; color: $text-warning; }

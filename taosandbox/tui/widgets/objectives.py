@@ -14,7 +14,6 @@ from typing import Any, Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.validation import Number
 from textual.widgets import Button, Input, Static
@@ -22,6 +21,7 @@ from textual.widgets import Button, Input, Static
 from taosandbox.world.actions import Action, Answer
 from taosandbox.levels import Level
 from taosandbox.levels.run import HINT_PENALTY, PASS_FLOOR
+from taosandbox.tui.widgets.side_panel import SidePanel
 
 ICONS = {"passed": "[$success]✓[/]", "failed": "[$error]✗[/]", "pending": "[$warning]…[/]"}
 BAR_WIDTH = 10
@@ -75,17 +75,11 @@ def objectives_markup(progress: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class ObjectivesPanel(VerticalScroll):
+class ObjectivesPanel(SidePanel):
     """Live objectives, overall status and score, revealed hints, and inputs for the level's questions."""
 
     DEFAULT_CSS = """
     ObjectivesPanel {
-        dock: right;
-        width: 46;
-        height: 1fr;
-        padding: 0 1;
-        border-left: solid $accent;
-        background: $panel;
         & #objectives-header { margin-bottom: 0; }
         & #objectives-list { margin-top: 1; }
         & #objectives-hints { color: $text-warning; margin-top: 1; }
