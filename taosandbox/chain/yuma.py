@@ -28,10 +28,11 @@ Yuma 3 fields that differ from the 2024 meaning (§11):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -203,12 +204,10 @@ def _nonnegative_finite(name: str, arr: np.ndarray, check_inf: bool = True) -> N
         raise ValueError(f"{name}: expected numbers, got dtype {arr.dtype}")
     if arr.size == 0:
         return
-    lo = arr.min()  # NaN propagates through min, so one reduction finds NaN and negatives
-    if kind == "f" and np.isnan(lo):
-        raise ValueError(f"{name}: contains NaN")
-    if lo < 0:
-        raise ValueError(f"{name}: contains negative values")
-    if check_inf and kind == "f" and not np.isfinite(arr.max()):
+    lo = _min(arr, axis=None)  # NaN propagates through min, so one reduction finds NaN and negatives
+    if not lo >= 0:
+        raise ValueError(f"{name}: contains NaN" if lo != lo else f"{name}: contains negative values")
+    if check_inf and kind == "f" and not _max(arr, axis=None) < math.inf:
         raise ValueError(f"{name}: contains inf")
 
 
@@ -273,8 +272,8 @@ def _check(inputs: EpochInputs, hp: Hyperparameters) -> _Checked:
     _nonnegative_finite("bonds", bonds, check_inf=False)
     # Rows holding any bond: with bonds >= 0 that is a positive row sum (a BLAS mat-vec, cheaper than
     # ``any(axis=1)``); an inf anywhere makes its row sum inf, so this also finishes the input check.
-    bond_sums = bonds @ np.ones(n) if bonds.dtype == np.float64 else bonds.sum(axis=1, dtype=np.float64)
-    if not np.isfinite(bond_sums).all():
+    bond_sums = bonds @ _ones(n) if bonds.dtype == np.float64 else bonds.sum(axis=1, dtype=np.float64)
+    if not _max(bond_sums) < math.inf:
         raise ValueError("bonds: contains inf")
     bond_rows = bond_sums > 0
     if hp.mechanism == "yuma3_2026" and bond_rows.any() and bonds.max() > 1:
@@ -304,15 +303,35 @@ def _check(inputs: EpochInputs, hp: Hyperparameters) -> _Checked:
 # Small numeric helpers. "Normalise" = divide by the sum, left unchanged if the sum is 0 (§4 preamble).
 
 
+# The ufuncs' own reductions: ndarray.sum/min/max/all/any and np.clip/np.flatnonzero go through Python
+# wrappers that cost more than the work itself on vectors of a few hundred values, and an epoch makes
+# dozens of such calls (same results, bit for bit).
+_sum, _min, _max = np.add.reduce, np.minimum.reduce, np.maximum.reduce
+_all, _any = np.logical_and.reduce, np.logical_or.reduce
+
+
+def _nonzero(mask: np.ndarray) -> np.ndarray:
+    """Indices of the True entries of a 1-D mask (np.flatnonzero without its wrapper)."""
+    return mask.nonzero()[0]
+
+
+@functools.cache
+def _ones(n: int) -> np.ndarray:
+    """A read-only vector of n ones: a mat-vec with it is the cheapest row or column sum."""
+    ones = np.ones(n)
+    ones.flags.writeable = False
+    return ones
+
+
 def _normalize(x: np.ndarray) -> np.ndarray:
-    total = x.sum()
+    total = _sum(x)
     return x / total if total > 0 else x.copy()
 
 
 def _col_normalize_inplace(m: np.ndarray, sums: np.ndarray | None = None) -> None:
     """Divide each column by its sum; zero-sum columns are left unchanged."""
     if sums is None:
-        sums = m.sum(axis=0)
+        sums = _sum(m, axis=0)
     # Dividing zero columns by 1 is cheaper than a masked (``where=``) divide.
     m /= np.where(sums > 0, sums, 1.0)
 
@@ -320,7 +339,7 @@ def _col_normalize_inplace(m: np.ndarray, sums: np.ndarray | None = None) -> Non
 def _col_max_upscale_inplace(m: np.ndarray) -> np.ndarray:
     """Divide each column by its max (column max = 1), in place; zero columns stay zero (§4.15)."""
     if m.shape[0]:
-        mx = m.max(axis=0)
+        mx = _max(m, axis=0)
         m /= np.where(mx > 0, mx, 1.0)
     return m
 
@@ -329,10 +348,12 @@ def topk_permits(s: np.ndarray, k: int, nonzero_only: bool) -> np.ndarray:
     """§4.3 / §11: top-k by stake; ascending stable sort (ties: lower uid sorts first) and deny the
     first n - k. 2024: if n <= k everyone (zero stake included). Yuma 3: only non-zero stake."""
     n = len(s)
-    permit = s != 0 if nonzero_only else np.ones(n, dtype=bool)
-    if n > k:
-        order = np.argsort(s, kind="stable")
-        permit[order[: n - k]] = False
+    if n <= k:
+        return s != 0 if nonzero_only else np.ones(n, dtype=bool)
+    permit = np.zeros(n, dtype=bool)
+    permit[np.argsort(s, kind="stable")[n - k:]] = True
+    if nonzero_only:
+        permit &= s != 0
     return permit
 
 
@@ -340,30 +361,13 @@ KAPPA_TIE_TOLERANCE = 1e-14
 """Stake support within this of kappa counts as reaching it (float rounding, not a rule change)."""
 
 
-def _prefix_sums_down(x: np.ndarray) -> np.ndarray:
-    """Inclusive prefix sums down axis 0 of a (m, n) array, vectorised across the n columns.
-
-    log2(m) shifted adds (Hillis-Steele) with two buffers: each pass is one contiguous SIMD add of
-    about m x n values. np.cumsum is sequential per element (~3x slower here) and a product with a
-    triangular matrix is a BLAS gemm, which OpenBLAS multi-threads (very slow on a busy machine).
-    """
-    a, b = x, np.empty_like(x)
-    shift = 1
-    while shift < len(x):
-        np.add(a[shift:], a[:-shift], out=b[shift:])
-        b[:shift] = a[:shift]
-        a, b = b, a
-        shift <<= 1
-    return a
-
-
 def _stake_weighted_median_cols(wt: np.ndarray, stake: np.ndarray, kappa: float) -> np.ndarray:
     """§4.7 consensus for every column at once: c_j = the largest weight backed by >= kappa of the stake.
 
-    ``wt`` is the weight matrix TRANSPOSED, (n, m): row j holds column j's weights in [0, 1] from the m
-    rows with stake > 0; ``stake`` (m,) > 0. As on chain (``weighted_median_col_sparse``) the stake is
-    renormalised over these rows and the test is "stake on strictly smaller weights <= minority",
-    minority = stake_sum - kappa, i.e. Σ_{i: w_ij >= w} s_i >= kappa.
+    ``wt`` is the weight matrix TRANSPOSED, (n, m): row j holds column j's weights in [0, 1] from the
+    m rows with stake > 0; ``stake`` (m,) > 0. As on chain
+    (``weighted_median_col_sparse``) the stake is renormalised over these rows and the test is "stake on
+    strictly smaller weights <= minority", minority = stake_sum - kappa, i.e. Σ_{i: w_ij >= w} s_i >= kappa.
 
     Vectorised, no loop over columns: sort each column once; in sorted order the stake on smaller weights
     is the cumulative stake before each position, a non-decreasing sequence, so the answer is the value
@@ -371,35 +375,43 @@ def _stake_weighted_median_cols(wt: np.ndarray, stake: np.ndarray, kappa: float)
     Positions inside a group of equal weights all carry the same value, so the order among ties does
     not matter.
 
-    Speed: np.sort is SIMD-accelerated and about 3x faster than np.argsort, so the row index rides in
-    the low ``b`` bits of an integer sort key whose high bits are the weight in fixed point with 63 - b
-    fractional bits (2^-57 for m <= 64). Weights closer than that (far below float64 rounding of the
-    row normalisation for weights above 2^-5, and 10^8 times finer than the chain's I32F32) sort by row
-    index instead; the answer is then one of the two, read back exactly from ``wt``.
+    Speed, in three tricks:
+
+    * np.sort is SIMD-accelerated and about 3x faster than np.argsort, so the row index rides in the low
+      ``b`` bits of a sort key: the weight's own bit pattern (non-negative doubles order like their bits),
+      low ``b`` mantissa bits cleared. Weights within 2^(b-52) of each other *relative* (1.4e-14 for
+      m <= 64; distinct u16 weights over row sums of u16 differ by at least 1e-12) sort by row index
+      instead; the answer is then one of the two, read back exactly from ``wt``.
+    * Stake in fixed point (integers summing to 2^(62 - bits of n), far finer than the chain's I32F32),
+      so one running sum over all columns in sorted order is exact, and a column's cumulative stake is
+      that sum minus the total of the columns before it. A sequential 1-D cumsum is several times cheaper
+      than any per-column scan numpy offers.
     """
     n, m = wt.shape
     if m == 0:
         return np.zeros(n)
-    st = stake / stake.sum()
-    minority = st.sum() - kappa
     bits = max(1, (m - 1).bit_length())
-    # Exact scaling by a power of two, truncated. A weight of 1 + 1 ulp (see run_epoch) still fits in 64 bits.
-    keys = (wt * float(2 ** (63 - bits))).astype(np.uint64)
-    keys <<= np.uint64(bits)
+    low = np.uint64((1 << bits) - 1)
+    keys = wt.view(np.uint64) & ~low
     keys |= np.arange(m, dtype=np.uint64)
     keys.sort(axis=1)
-    # Row index of the k-th smallest weight of each column, laid out (m, n) so the prefix sums run down
-    # rows, SIMD across columns.
-    # (Transposed as small integers: moving 1-byte indices is ~3x cheaper than 8-byte keys.)
-    small = np.uint8 if bits <= 8 else np.uint16
-    order = np.ascontiguousarray((keys & np.uint64((1 << bits) - 1)).astype(small).T).astype(np.intp)
-    # A support of exactly kappa counts (§4.7); the 1e-14 keeps float summation order from breaking
-    # such ties (e.g. 3/9 + 3/9 against 1 - 21845/65535).
-    exceeds = _prefix_sums_down(st[order]) > minority + KAPPA_TIE_TOLERANCE
-    exceeds[-1] = True  # nothing exceeds: the largest weight (kappa = 0 on chain picks the maximum)
-    pos = exceeds.argmax(axis=0)  # first True per column
-    cols = np.arange(n)
-    return wt[cols, order[pos, cols]]
+    keys &= low
+    order = keys.view(np.intp)  # row index of the k-th smallest weight of each column
+    scale = float(2 ** (62 - n.bit_length()))
+    st = np.rint(stake * (scale / _sum(stake))).astype(np.int64)
+    running = np.cumsum(st[order])  # non-decreasing over all columns, column after column
+    # A support of exactly kappa counts (§4.7); the tolerance keeps rounding from breaking such ties
+    # (e.g. 3/9 + 3/9 against 1 - 21845/65535).
+    minority = int(_sum(st)) - int(round((kappa - KAPPA_TIE_TOLERANCE) * scale))
+    threshold = np.empty(n, dtype=np.int64)  # per column: minority plus the stake of earlier columns
+    threshold[0] = minority
+    np.add(running[m - 1:-1:m], minority, out=threshold[1:])
+    # The first position exceeding it; if none does (kappa = 0 on chain picks the maximum), the last.
+    first = np.searchsorted(running, threshold, side="right")
+    start = np.arange(0, n * m, m)
+    np.maximum(first, start, out=first)
+    np.minimum(first, start + (m - 1), out=first)
+    return wt.ravel()[start + order.ravel()[first]]
 
 
 def _liquid_alpha_2024(c: np.ndarray, hp: Hyperparameters) -> np.ndarray | None:
@@ -431,14 +443,13 @@ def _liquid_alpha_yuma3(wb: np.ndarray, bonds: np.ndarray, c: np.ndarray, hp: Hy
 
 
 # The epoch: one function per step of YUMA_SPEC §4 (§11 where Yuma 3 differs), each taking the
-# previous steps' frozen results. ``run_epoch`` at the bottom reads as the spec's list.
+# previous steps' results (immutable named tuples: cheaper to build than frozen dataclasses). ``run_epoch`` at the bottom reads as the spec's list.
 
 Matrix = np.ndarray | Callable[[], np.ndarray]
 """A compact (m, n) matrix, or a function computing it when first asked for (``EpochResult.compact``)."""
 
 
-@dataclass(frozen=True)
-class StakeStep:
+class StakeStep(NamedTuple):
     """§4.1–§4.4: who is active, normalised stake, next epoch's permits, active stake."""
 
     active: np.ndarray
@@ -451,8 +462,7 @@ class StakeStep:
     """(n,) active stake, §4.4: s where active and permitted by the old P, normalised."""
 
 
-@dataclass(frozen=True)
-class Rows:
+class Rows(NamedTuple):
     """The rows any matrix of the epoch can have non-zero, and the §4.5 masks restricted to them.
 
     Weights survive only on rows with P (§4.5), bonds only where they exist, and bonds are written for
@@ -475,8 +485,7 @@ class Rows:
     """(m, len(recent)) bool: False where ``u_i <= r_j`` (i has not set weights since j registered)."""
 
 
-@dataclass(frozen=True)
-class MaskedWeights:
+class MaskedWeights(NamedTuple):
     """§4.5 W̄ on the compact rows: masked (no permit, self, outdated) and row-normalised."""
 
     wt: np.ndarray
@@ -488,8 +497,7 @@ class MaskedWeights:
         return self.wt.T
 
 
-@dataclass(frozen=True)
-class ConsensusStep:
+class ConsensusStep(NamedTuple):
     """§4.6–§4.10: preranks, consensus, clipped weights, validator trust, ranks, trust, incentive."""
 
     preranks: np.ndarray
@@ -503,8 +511,7 @@ class ConsensusStep:
     incentive: np.ndarray
 
 
-@dataclass(frozen=True)
-class BondStep:
+class BondStep(NamedTuple):
     """§4.11–§4.12 (2024) or §11 (Yuma 3): the bond matrices on the compact rows and the dividends."""
 
     delta: Matrix
@@ -517,8 +524,7 @@ class BondStep:
     ema_alpha: float | np.ndarray
 
 
-@dataclass(frozen=True)
-class EmissionStep:
+class EmissionStep(NamedTuple):
     """§4.13 shares and rao, §4.14 pruning score."""
 
     server: np.ndarray
@@ -536,7 +542,7 @@ class EmissionStep:
 def stake_step(x: _Checked, hp: Hyperparameters) -> StakeStep:
     """§4.1–§4.4 (§11: stake threshold, non-zero top-K, the owner's permit)."""
     yuma3 = hp.mechanism == "yuma3_2026"
-    active = x.last_update + hp.activity_cutoff >= x.t  # §4.1
+    active = x.last_update >= x.t - hp.activity_cutoff  # §4.1 u + cutoff >= t
     sigma = x.stake
     if yuma3 and hp.stake_threshold > 0:
         sigma = np.where(sigma < hp.stake_threshold, 0.0, sigma)
@@ -544,19 +550,19 @@ def stake_step(x: _Checked, hp: Hyperparameters) -> StakeStep:
     new_permit = topk_permits(s, hp.max_allowed_validators, nonzero_only=yuma3)  # §4.3
     if yuma3 and x.owner_uid is not None:
         new_permit[x.owner_uid] = True  # §11: the subnet owner's uid always has a permit
-    a = _normalize(np.where(active & x.permit, s, 0.0))  # §4.4 (old P)
+    a = _normalize(s * (active & x.permit))  # §4.4 (old P)
     return StakeStep(active, s, new_permit, a)
 
 
 def compact_rows(x: _Checked, hp: Hyperparameters, stake: StakeStep) -> Rows:
     """The rows the epoch works on (old or new permit, or holding a bond) and the §4.5 masks on them."""
-    uids = np.flatnonzero(x.permit | stake.new_permit | x.bond_rows)
+    uids = _nonzero(x.permit | stake.new_permit | x.bond_rows)
     m = len(uids)
     keeps_self = hp.mechanism == "yuma3_2026" and x.owner_uid is not None  # §11: the owner may self-weight
     not_owner = uids != x.owner_uid if keeps_self else slice(None)
     diagonal = (np.arange(m)[not_owner], uids[not_owner])
     last_update = x.last_update[uids]
-    recent = np.flatnonzero(x.registered >= last_update.min()) if m else np.zeros(0, dtype=np.intp)
+    recent = _nonzero(x.registered >= _min(last_update)) if m else np.zeros(0, dtype=np.intp)
     fresh = last_update[:, None] > x.registered[recent]
     return Rows(uids, x.permit[uids], stake.a[uids], diagonal, recent, fresh)
 
@@ -565,15 +571,15 @@ def masked_weights(x: _Checked, rows: Rows) -> MaskedWeights:
     """§4.5: drop rows without P, the diagonal and outdated cells; row-normalise."""
     wt = x.weights[rows.uids].T.astype(np.float64, order="C")  # a fresh copy: safe to edit in place
     w = wt.T
-    if not rows.permitted.all():
+    if not _all(rows.permitted):
         w[~rows.permitted] = 0.0
     w[rows.diagonal] = 0.0
     if len(rows.recent):
         wt[rows.recent] *= rows.fresh.T  # rows of wt = columns of w, contiguous
-    row_sums = np.ones(x.n) @ wt  # a mat-vec: cheaper than w.sum(axis=1)
+    row_sums = _ones(x.n) @ wt  # a mat-vec: cheaper than w.sum(axis=1)
     # Multiplying by the reciprocal is twice as fast as dividing; a weight may then exceed 1 by one ulp,
     # which nothing below minds.
-    wt *= np.divide(1.0, row_sums, out=np.zeros(len(rows.uids)), where=row_sums > 0)
+    wt *= 1.0 / np.where(row_sums > 0, row_sums, math.inf)  # rows with no weight stay 0
     return MaskedWeights(wt)
 
 
@@ -584,13 +590,13 @@ def consensus_step(rows: Rows, weights: MaskedWeights, hp: Hyperparameters) -> C
     preranks = a_r @ w  # §4.6 p_j = Σ_i a_i W̄_ij
     # §4.7 stake-weighted upper median per column over rows with a_i > 0.
     staked = a_r > 0
-    wt_staked = weights.wt if staked.all() else np.ascontiguousarray(weights.wt[:, staked])
+    wt_staked = weights.wt if _all(staked) else np.ascontiguousarray(weights.wt[:, staked])
     consensus = _stake_weighted_median_cols(wt_staked, a_r[staked], hp.kappa_fraction)
     clipped = np.minimum(w, consensus)  # §4.8
     validator_trust = np.zeros(n)
-    validator_trust[rows.uids] = clipped @ np.ones(n)  # §4.9 row sums
+    validator_trust[rows.uids] = clipped @ _ones(n)  # §4.9 row sums
     ranks = a_r @ clipped  # §4.10 R; trust = R / p (0 where p = 0); incentive = R normalised
-    trust = np.divide(ranks, preranks, out=np.zeros(n), where=preranks > 0)
+    trust = ranks / np.where(preranks > 0, preranks, math.inf)  # 0 where p = 0
     return ConsensusStep(preranks, consensus, clipped, validator_trust, ranks, trust, _normalize(ranks))
 
 
@@ -614,7 +620,7 @@ def bonds_2024(x: _Checked, hp: Hyperparameters, rows: Rows, cons: ConsensusStep
         bm = bm.astype(np.float64)
     if len(rows.recent):
         bm[:, rows.recent] *= rows.fresh
-    bsum = bm.sum(axis=0)
+    bsum = _sum(bm, axis=0)
     # §4.11 EMA weight of the new bonds; §10 per column with liquid alpha.
     alpha = _liquid_alpha_2024(cons.consensus, hp) if hp.liquid_alpha_enabled else None
     ema_alpha: float | np.ndarray = hp.ema_alpha if alpha is None else alpha
@@ -622,8 +628,8 @@ def bonds_2024(x: _Checked, hp: Hyperparameters, rows: Rows, cons: ConsensusStep
     col_sum = ema_alpha * has_new + (1.0 - ema_alpha) * has_old
     # (A column whose EMA is all zero — e.g. alpha = 1 and no new bond — stays zero.)
     new_den, old_den = r_raw * col_sum, bsum * col_sum
-    new = np.divide(ema_alpha, new_den, out=np.zeros(n), where=new_den > 0)
-    old = np.divide(1.0 - ema_alpha, old_den, out=np.zeros(n), where=old_den > 0)
+    new = ema_alpha / np.where(new_den > 0, new_den, math.inf)  # 0 where the denominator is
+    old = (1.0 - ema_alpha) / np.where(old_den > 0, old_den, math.inf)
     # §4.12 dividends D_i = Σ_j B*_ij I_j, normalised.
     dividends = np.zeros(n)
     dividends[rows.uids] = a_r * (wc @ (new * cons.incentive)) + bm @ (old * cons.incentive)
@@ -693,7 +699,7 @@ def _survives_masks(rows: Rows, n: int) -> np.ndarray:
 def emission_step(x: _Checked, stake: StakeStep, incentive: np.ndarray,
                   dividends: np.ndarray) -> EmissionStep:
     """§4.13 emission: miners I/S, validators D/S, S = ΣI + ΣD, fallback when S = 0; §4.14 pruning."""
-    total = incentive.sum() + dividends.sum()
+    total = _sum(incentive) + _sum(dividends)
     fallback = None
     if total > 0:
         server = incentive / total
@@ -709,14 +715,14 @@ def emission_step(x: _Checked, stake: StakeStep, incentive: np.ndarray,
     e = float(x.emission)
     server_rao, validator_rao = server * e, validator * e
     # §4.14 pruning score: combined emission max-upscaled to u16, rounded half up (I32F32 ``round``).
-    top = combined.max()
+    top = _max(combined)
     if top > 0:
-        pruning = np.floor(combined * (U16_MAX / top) + 0.5).astype(np.int64)
+        pruning = (combined * (U16_MAX / top) + 0.5).astype(np.int64)  # >= 0: truncation is floor
     else:
         pruning = np.zeros(x.n, dtype=np.int64)
     return EmissionStep(
         server, validator, combined, fallback, server_rao, validator_rao, combined * e,
-        np.floor(server_rao).astype(np.int64), np.floor(validator_rao).astype(np.int64), pruning,
+        server_rao.astype(np.int64), validator_rao.astype(np.int64), pruning,  # floor (all >= 0)
     )
 
 
@@ -724,7 +730,7 @@ def stored_bonds(x: _Checked, stake: StakeStep, rows: Rows, bonds: BondStep) -> 
     """§4.15 storage: rows with P' get the updated bonds, rows losing their permit are cleared, other
     rows keep what they had (in the compact set only because they hold bonds)."""
     keep = ~stake.new_permit[rows.uids]
-    if not keep.any():
+    if not _any(keep):
         return bonds.updated
     old_rows = x.bonds[rows.uids[keep & ~rows.permitted]]
 
