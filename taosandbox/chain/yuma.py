@@ -399,7 +399,7 @@ def _stake_weighted_median_cols(wt: np.ndarray, stake: np.ndarray, kappa: float)
     order = keys.view(np.intp)  # row index of the k-th smallest weight of each column
     scale = float(2 ** (62 - n.bit_length()))
     st = np.rint(stake * (scale / _sum(stake))).astype(np.int64)
-    running = np.cumsum(st[order])  # non-decreasing over all columns, column after column
+    running = np.cumsum(st.take(order))  # non-decreasing over all columns, column after column
     # A support of exactly kappa counts (§4.7); the tolerance keeps rounding from breaking such ties
     # (e.g. 3/9 + 3/9 against 1 - 21845/65535).
     minority = int(_sum(st)) - int(round((kappa - KAPPA_TIE_TOLERANCE) * scale))
@@ -411,7 +411,7 @@ def _stake_weighted_median_cols(wt: np.ndarray, stake: np.ndarray, kappa: float)
     start = np.arange(0, n * m, m)
     np.maximum(first, start, out=first)
     np.minimum(first, start + (m - 1), out=first)
-    return wt.ravel()[start + order.ravel()[first]]
+    return wt.take(start + order.take(first))
 
 
 def _liquid_alpha_2024(c: np.ndarray, hp: Hyperparameters) -> np.ndarray | None:
@@ -476,13 +476,12 @@ class Rows(NamedTuple):
     """(m,) bool: old permit P of each row."""
     a: np.ndarray
     """(m,) active stake of each row."""
-    diagonal: tuple[np.ndarray, np.ndarray]
-    """Index arrays (row positions, uids) of the self-weights to drop (Yuma 3 keeps the owner's)."""
-    recent: np.ndarray
-    """Columns registered at or after the oldest weight update among the rows: the only columns that
-    can hold outdated cells (a few recent registrations)."""
-    fresh: np.ndarray
-    """(m, len(recent)) bool: False where ``u_i <= r_j`` (i has not set weights since j registered)."""
+    outdated: tuple[np.ndarray, np.ndarray]
+    """Index arrays (row positions, uids) of the outdated cells, ``u_i <= r_j``: i has not set weights
+    since j registered (a few recent registrations). Their weights and bonds are dropped."""
+    dropped: tuple[np.ndarray, np.ndarray]
+    """The outdated cells and the self-weights (Yuma 3 keeps the owner's): every cell §4.5 masks on a
+    permitted row."""
 
 
 class MaskedWeights(NamedTuple):
@@ -562,9 +561,12 @@ def compact_rows(x: _Checked, hp: Hyperparameters, stake: StakeStep) -> Rows:
     not_owner = uids != x.owner_uid if keeps_self else slice(None)
     diagonal = (np.arange(m)[not_owner], uids[not_owner])
     last_update = x.last_update[uids]
+    # Only columns registered at or after the oldest update among the rows can hold outdated cells.
     recent = _nonzero(x.registered >= _min(last_update)) if m else np.zeros(0, dtype=np.intp)
-    fresh = last_update[:, None] > x.registered[recent]
-    return Rows(uids, x.permit[uids], stake.a[uids], diagonal, recent, fresh)
+    row_pos, k = (last_update[:, None] <= x.registered[recent]).nonzero()
+    outdated = (row_pos, recent[k])
+    dropped = (np.concatenate((diagonal[0], row_pos)), np.concatenate((diagonal[1], outdated[1])))
+    return Rows(uids, x.permit[uids], stake.a[uids], outdated, dropped)
 
 
 def masked_weights(x: _Checked, rows: Rows) -> MaskedWeights:
@@ -573,9 +575,7 @@ def masked_weights(x: _Checked, rows: Rows) -> MaskedWeights:
     w = wt.T
     if not _all(rows.permitted):
         w[~rows.permitted] = 0.0
-    w[rows.diagonal] = 0.0
-    if len(rows.recent):
-        wt[rows.recent] *= rows.fresh.T  # rows of wt = columns of w, contiguous
+    wt[rows.dropped[1], rows.dropped[0]] = 0.0  # self-weights and outdated cells
     row_sums = _ones(x.n) @ wt  # a mat-vec: cheaper than w.sum(axis=1)
     # Multiplying by the reciprocal is twice as fast as dividing; a weight may then exceed 1 by one ulp,
     # which nothing below minds.
@@ -618,8 +618,7 @@ def bonds_2024(x: _Checked, hp: Hyperparameters, rows: Rows, cons: ConsensusStep
     bm = x.bonds[rows.uids]  # fancy indexing copies: safe to edit in place
     if bm.dtype != np.float64:
         bm = bm.astype(np.float64)
-    if len(rows.recent):
-        bm[:, rows.recent] *= rows.fresh
+    bm[rows.outdated] = 0.0
     bsum = _sum(bm, axis=0)
     # §4.11 EMA weight of the new bonds; §10 per column with liquid alpha.
     alpha = _liquid_alpha_2024(cons.consensus, hp) if hp.liquid_alpha_enabled else None
@@ -690,9 +689,7 @@ def _survives_masks(rows: Rows, n: int) -> np.ndarray:
     """(m, n) bool: which cells the §4.5 masks (no permit, self, outdated) leave in place."""
     mask = np.ones((len(rows.uids), n), dtype=bool)
     mask[~rows.permitted] = False
-    mask[rows.diagonal] = False
-    if len(rows.recent):
-        mask[:, rows.recent] &= rows.fresh
+    mask[rows.dropped] = False
     return mask
 
 
