@@ -94,19 +94,40 @@ def _previous_rows(study: Study, out: Path) -> list[dict[str, Any]]:
     return table.read_rows(out)
 
 
+CLUSTER_CONFIG = {
+    # Sampling the running task's stack every 10 ms took ~30% more CPU per run.
+    "distributed.worker.profile.enabled": False,
+    # Dask starts workers with glibc's MALLOC_TRIM_THRESHOLD_=65536, which hands freed memory back to the
+    # system at once, and page-faults it back on the next allocation: a run took ~7% more CPU than the
+    # same run outside Dask. None leaves glibc's own (adaptive) threshold, as in any other process.
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    # The scheduler, the nannies and the client share the machine's cores with the workers; their
+    # housekeeping (event-loop ticks every 20 ms, memory checks every 100 ms, system monitor every
+    # 500 ms) needs nothing near that often for tasks of seconds.
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+"""Dask settings for the study's LocalCluster (its scheduler, nannies and workers)."""
+
+
 def local_cluster(workers: int) -> Any:
     """A LocalCluster of ``workers`` single-threaded worker processes, as ``taosandbox study`` runs one.
 
-    On 127.0.0.1, without a dashboard; the scheduler's HTTP endpoint takes any free port. Without the
-    workers' statistical profiler: sampling the running task's stack every 10 ms took ~30% more CPU per
-    run here (benchmarks/bench_study.py). ``config`` goes to every worker's nanny, scaled-up ones too."""
+    On 127.0.0.1, without a dashboard; the scheduler's HTTP endpoint takes any free port. With
+    ``CLUSTER_CONFIG`` (benchmarks/bench_study.py measured each setting): set here while the cluster
+    starts (the scheduler and the nannies run in this process and read it then) and given to every
+    worker's nanny, scaled-up ones too."""
     import logging
 
+    import dask
     from distributed import LocalCluster
 
-    return LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True, host="127.0.0.1",
-                        dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
-                        silence_logs=logging.ERROR, config={"distributed.worker.profile.enabled": False})
+    with dask.config.set(CLUSTER_CONFIG):
+        return LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True,
+                            host="127.0.0.1", dashboard_address=None,
+                            scheduler_kwargs={"dashboard_address": ":0"}, silence_logs=logging.ERROR,
+                            config=CLUSTER_CONFIG)
 
 
 def _run_on_dask(todo: list[RunTask], workers: int, scheduler: str | None,
