@@ -311,6 +311,8 @@ def test_yuma3_reproduces_subtensor_two_validators_halved() -> None:
         (dict(stake=np.array([])), "at least one uid"),
         (dict(weights_listed=np.zeros((2, 2))), "weights_listed: expected a"),
         (dict(bonds=np.array([[0, np.inf], [0, 0]])), "bonds: contains inf"),
+        (dict(bonds=np.array([[0, 0], [np.nan, 0]])), "bonds: contains NaN"),
+        (dict(bonds=np.array([[-0.0, 0], [0, -np.inf]])), "bonds: contains negative"),
         (dict(weights=np.array([[0, np.inf], [0, 0]])), "weights: contains inf"),
     ],
 )
@@ -320,6 +322,16 @@ def test_bad_input_raises(change: dict, match: str) -> None:
         setattr(x, key, value)
     with pytest.raises(ValueError, match=match):
         run_epoch(x, HP)
+
+
+def test_negative_zero_bonds_are_zero_bonds() -> None:
+    # The bonds are checked by their bit patterns, where -0.0 looks like a negative number; it is a zero.
+    x = inputs([1, 0], {0: {1: 1}})
+    expected = run_epoch(x, HP)
+    x.bonds = np.array([[0.0, -0.0], [-0.0, 0.0]])
+    result = run_epoch(x, HP)
+    assert np.array_equal(result.dividends, expected.dividends)
+    assert np.array_equal(result.bonds_stored, expected.bonds_stored)
 
 
 def test_unknown_mechanism_and_yuma3_bonds_range() -> None:
