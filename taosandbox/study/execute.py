@@ -115,9 +115,10 @@ def local_cluster(workers: int) -> Any:
     """A LocalCluster of ``workers`` single-threaded worker processes, as ``taosandbox study`` runs one.
 
     On 127.0.0.1, without a dashboard; the scheduler's HTTP endpoint takes any free port. With
-    ``CLUSTER_CONFIG`` (benchmarks/bench_study.py measured each setting): set here while the cluster
-    starts (the scheduler and the nannies run in this process and read it then) and given to every
-    worker's nanny, scaled-up ones too."""
+    ``CLUSTER_CONFIG`` (benchmarks/bench_study.py measured each setting), set while the cluster starts:
+    the scheduler and the nannies run in this process and read it then, and each worker gets it through
+    its nanny. (Workers added later by ``scale`` get the worker settings but Dask's malloc threshold;
+    the study never scales.)"""
     import logging
 
     import dask
