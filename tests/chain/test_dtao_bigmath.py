@@ -39,6 +39,14 @@ def test_refusals_match_the_crate() -> None:
     assert pow_ratio_scaled(7, 5, 0, 3, 64, ACC) == ACC
 
 
+def test_fast_path_on_a_value_too_long_for_its_digits() -> None:
+    # Found by the property below: 191^17.8 x 10^18 has 59 integer digits, so the 60-digit power knows
+    # it only to a unit or so, however far from a whole number it looks; the series must decide.
+    w = 53_147_205_976_760_176
+    args = (191, 1, ACC - w, w, 256, ACC)
+    assert pow_ratio_scaled_fast(*args) == pow_ratio_scaled(*args)
+
+
 @settings(max_examples=300, deadline=None)
 @given(x=st.integers(1, 10**17), d=st.integers(-(10**16), 10**16), w=st.integers(ACC // 100, ACC - ACC // 100),
        base_quote=st.booleans())

@@ -154,6 +154,9 @@ def pow_ratio_scaled(base_num: int, base_den: int, exp_num: int, exp_den: int, p
 
 _DECIMAL = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)
 _MARGIN = decimal.Decimal("1e-30")
+_RELATIVE_MARGIN = decimal.Decimal("1e-50")
+"""60 digits hold a value to ~1e-58 of itself: a value with many integer digits (a large ratio to a
+large power, times ``scale``) is only known to within that much, whatever its distance to a whole."""
 
 
 def pow_ratio_scaled_fast(base_num: int, base_den: int, exp_num: int, exp_den: int, precision: int,
@@ -162,8 +165,8 @@ def pow_ratio_scaled_fast(base_num: int, base_den: int, exp_num: int, exp_den: i
 
     The series path is accurate to ~2^-250 relative, far below the 1/scale step of its floored result.
     Here the power is taken in 60-digit decimal arithmetic (error ~1e-58 relative); when that value
-    times ``scale`` lies more than 1e-30 from a whole number, both floor to the same integer. Closer
-    to a boundary, the exact series decides. ``tests/chain/dtao/test_bigmath.py`` checks the two agree.
+    times ``scale`` lies more than 1e-30 (and more than 1e-50 of itself) from a whole number, both floor
+    to the same integer. Closer to a boundary, the exact series decides. ``tests/chain/dtao/test_bigmath.py`` checks the two agree.
     """
     if base_den <= 0 or exp_den <= 0 or base_num <= 0 or scale < 0 or exp_num <= 0:
         return pow_ratio_scaled(base_num, base_den, exp_num, exp_den, precision, scale)
@@ -177,6 +180,7 @@ def pow_ratio_scaled_fast(base_num: int, base_den: int, exp_num: int, exp_den: i
         decimal.Decimal(scale),
     )
     floor = value.to_integral_value(rounding=decimal.ROUND_FLOOR)
-    if value - floor < _MARGIN or floor + 1 - value < _MARGIN:
+    margin = max(_MARGIN, value * _RELATIVE_MARGIN)
+    if value - floor < margin or floor + 1 - value < margin:
         return pow_ratio_scaled(base_num, base_den, exp_num, exp_den, precision, scale)
     return int(floor)
