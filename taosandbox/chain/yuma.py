@@ -195,8 +195,8 @@ def _vector(name: str, value: Any, n: int | None) -> np.ndarray:
     return arr
 
 
-def _nonnegative_finite(name: str, arr: np.ndarray, check_inf: bool = True) -> None:
-    """Raise unless ``arr`` holds real numbers, all >= 0 and (``check_inf``) finite."""
+def _nonnegative_finite(name: str, arr: np.ndarray) -> None:
+    """Raise unless ``arr`` holds real numbers, all >= 0 and finite."""
     kind = arr.dtype.kind
     if kind in "ub":  # unsigned integers and booleans cannot be negative or non-finite
         return
@@ -207,7 +207,7 @@ def _nonnegative_finite(name: str, arr: np.ndarray, check_inf: bool = True) -> N
     lo = _min(arr, axis=None)  # NaN propagates through min, so one reduction finds NaN and negatives
     if not lo >= 0:
         raise ValueError(f"{name}: contains NaN" if lo != lo else f"{name}: contains negative values")
-    if check_inf and kind == "f" and not _max(arr, axis=None) < math.inf:
+    if kind == "f" and not _max(arr, axis=None) < math.inf:
         raise ValueError(f"{name}: contains inf")
 
 
@@ -376,10 +376,10 @@ KAPPA_TIE_TOLERANCE = 1e-14
 def _stake_weighted_median_cols(wt: np.ndarray, stake: np.ndarray, kappa: float) -> np.ndarray:
     """§4.7 consensus for every column at once: c_j = the largest weight backed by >= kappa of the stake.
 
-    ``wt`` is the weight matrix TRANSPOSED, (n, m): row j holds column j's weights in [0, 1] from the
-    m rows with stake > 0; ``stake`` (m,) > 0. As on chain
-    (``weighted_median_col_sparse``) the stake is renormalised over these rows and the test is "stake on
-    strictly smaller weights <= minority", minority = stake_sum - kappa, i.e. Σ_{i: w_ij >= w} s_i >= kappa.
+    ``wt`` is the weight matrix TRANSPOSED, (n, m): row j holds column j's weights in [0, 1] from the m
+    rows with stake > 0; ``stake`` (m,) > 0. As on chain (``weighted_median_col_sparse``) the stake is
+    renormalised over these rows and the test is "stake on strictly smaller weights <= minority",
+    minority = stake_sum - kappa, i.e. Σ_{i: w_ij >= w} s_i >= kappa.
 
     Vectorised, no loop over columns: sort each column once; in sorted order the stake on smaller weights
     is the cumulative stake before each position, a non-decreasing sequence, so the answer is the value
@@ -421,6 +421,7 @@ def _stake_weighted_median_cols(wt: np.ndarray, stake: np.ndarray, kappa: float)
     # The first position exceeding it; if none does (kappa = 0 on chain picks the maximum), the last.
     first = np.searchsorted(running, threshold, side="right")
     start = np.arange(0, n * m, m)
+    # Clamped to column j: with kappa near 1 the rounding of many rows' stake can make minority < 0.
     np.maximum(first, start, out=first)
     np.minimum(first, start + (m - 1), out=first)
     return wt.take(start + order.take(first))
@@ -455,7 +456,8 @@ def _liquid_alpha_yuma3(wb: np.ndarray, bonds: np.ndarray, c: np.ndarray, hp: Hy
 
 
 # The epoch: one function per step of YUMA_SPEC §4 (§11 where Yuma 3 differs), each taking the
-# previous steps' results (immutable named tuples: cheaper to build than frozen dataclasses). ``run_epoch`` at the bottom reads as the spec's list.
+# previous steps' results (immutable named tuples: cheaper to build than frozen dataclasses).
+# ``run_epoch`` at the bottom reads as the spec's list.
 
 Matrix = np.ndarray | Callable[[], np.ndarray]
 """A compact (m, n) matrix, or a function computing it when first asked for (``EpochResult.compact``)."""

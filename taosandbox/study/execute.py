@@ -98,8 +98,8 @@ CLUSTER_CONFIG = {
     # Sampling the running task's stack every 10 ms took ~30% more CPU per run.
     "distributed.worker.profile.enabled": False,
     # Dask starts workers with glibc's MALLOC_TRIM_THRESHOLD_=65536, which hands freed memory back to the
-    # system at once, and page-faults it back on the next allocation: a run took ~7% more CPU than the
-    # same run outside Dask. None leaves glibc's own (adaptive) threshold, as in any other process.
+    # system at once, and page-faults it back on the next allocation: a run took 7-15% more CPU than
+    # the same run outside Dask. None leaves glibc's own (adaptive) threshold, as in any other process.
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
     # The scheduler, the nannies and the client share the machine's cores with the workers; their
     # housekeeping (event-loop ticks every 20 ms, memory checks every 100 ms, system monitor every

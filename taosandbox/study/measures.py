@@ -15,9 +15,7 @@ from typing import Any
 import numpy as np
 
 from taosandbox.chain.returns import nominator_return_per_epoch
-from taosandbox.chain.units import RAO_PER_TAO
-
-U16 = 65535
+from taosandbox.chain.units import RAO_PER_TAO, u16_to_float
 
 
 @dataclass(frozen=True)
@@ -169,7 +167,7 @@ class Collector:
         ledger, hp = world.subnet.ledger, world.subnet.hp
         for hotkey, value in self.delegate_return.items():
             out[f"delegate:{hotkey}"] = {"delegate_return_per_tao": value,
-                                         "take": ledger.take.get(hotkey, hp.default_take) / U16}
+                                         "take": u16_to_float(ledger.take.get(hotkey, hp.default_take))}
         out["run"] = self._run_measures(world, out)
         return out
 
